@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/** Languages Sprout speaks; the first is the fallback. */
+export const SUPPORTED_LOCALES = ["en", "es"] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const url = z.url({ message: "must be a URL like https://example.org" });
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+    PUBLIC_URL: url.optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .optional(),
+    DEFAULT_LOCALE: z.enum(SUPPORTED_LOCALES).default("en"),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+    TELEGRAM_API_ROOT: url.default("https://api.telegram.org"),
+    TWILIO_ACCOUNT_SID: optionalString,
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_WHATSAPP_FROM: z
+      .string()
+      .regex(/^whatsapp:\+\d{6,15}$/, "must look like whatsapp:+14155238886")
+      .optional(),
+    TWILIO_API_BASE: url.default("https://api.twilio.com"),
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_API_URL: url.default("https://slack.com/api/"),
+    ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.REDIS_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["REDIS_URL"],
+        message:
+          "is required when NODE_ENV=production (the in-memory store loses every family on restart)",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+/** A start-up error that names each bad variable and why. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses the environment once, at start.
+ * @example loadConfig(process.env) // throws ConfigError naming e.g. "PORT: must be ≤ 65535"
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+/** Which channels have their credentials set. */
+export function enabledChannels(config: Config): string[] {
+  const on: string[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) on.push("telegram");
+  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_WHATSAPP_FROM)
+    on.push("whatsapp");
+  if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) on.push("slack");
+  return on;
+}

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { ContentSources } from "./content.ts";
+
+/** The repository root (where flows/, content/ and locales/ live). */
+export const ROOT = join(import.meta.dirname, "..");
+
+function readDocs(dir: string, ext: RegExp, parseText: (text: string) => unknown) {
+  return readdirSync(join(ROOT, dir))
+    .filter((f) => ext.test(f))
+    .sort()
+    .map((f) => {
+      const file = `${dir}/${f}`;
+      const text = readFileSync(join(ROOT, file), "utf8");
+      try {
+        return { file, data: parseText(text) };
+      } catch (err) {
+        throw new Error(`${file}: ${(err as Error).message}`);
+      }
+    });
+}
+
+const json = (file: string) => {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, file), "utf8")) as unknown;
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+};
+
+/** Reads flows/*.yaml, content/activities/*.yaml and locales/<lng>/*.json from disk. */
+export function readContentFiles(): ContentSources {
+  const locales = readdirSync(join(ROOT, "locales"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  return {
+    flows: readDocs("flows", /\.ya?ml$/, parse),
+    activities: readDocs("content/activities", /\.ya?ml$/, parse),
+    translations: Object.fromEntries(
+      locales
+        .filter((l) => l !== "en")
+        .map((l) => [
+          l,
+          { file: `locales/${l}/activities.json`, data: json(`locales/${l}/activities.json`) },
+        ]),
+    ),
+    locales: Object.fromEntries(
+      locales.map((l) => [
+        l,
+        {
+          common: json(`locales/${l}/common.json`) as Record<string, unknown>,
+          understand: json(`locales/${l}/understand.json`),
+        },
+      ]),
+    ),
+  };
+}

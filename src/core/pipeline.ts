@@ -1,0 +1,86 @@
+import { hashString } from "../catalog/recommend.ts";
+import { type EngineDeps, runTurn } from "../flows/engine.ts";
+import { SESSION_TTL_SECONDS, type Store } from "../store/store.ts";
+import { type FamilyId, type Inbound, newProfile, type Outbound } from "./types.ts";
+
+/** A logger that never receives secrets or phone numbers in clear (see `redact`). */
+export interface Logger {
+  info(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { info() {}, error() {} };
+
+/** A family id safe to log: the channel and a short hash, never the number or user id. */
+export function redact(id: FamilyId): string {
+  const channel = id.split(":")[0] ?? "?";
+  return `${channel}:${hashString(id).toString(16).padStart(8, "0")}`;
+}
+
+export interface Pipeline {
+  /**
+   * Runs one inbound event through dedupe, the family's state, the flow engine, and the store.
+   * Resolves to the messages to send, or null when `dedupeKey` was seen before (a redelivery).
+   */
+  handle(inbound: Inbound, opts?: { dedupeKey?: string }): Promise<Outbound[] | null>;
+}
+
+/** How long a platform's delivery id is remembered, to answer redeliveries once. */
+export const DEDUPE_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * The core: channel-neutral, one turn at a time per family (in this process).
+ * @example const out = await createPipeline({ store, content, now: () => new Date() }).handle(inbound)
+ */
+export function createPipeline(opts: {
+  store: Store;
+  content: EngineDeps;
+  now?: () => Date;
+  logger?: Logger;
+}): Pipeline {
+  const { store, content } = opts;
+  const now = opts.now ?? (() => new Date());
+  const logger = opts.logger ?? silentLogger;
+  const queues = new Map<FamilyId, Promise<unknown>>();
+
+  async function turn(inbound: Inbound, dedupeKey?: string): Promise<Outbound[] | null> {
+    if (dedupeKey && !(await store.firstSeen(dedupeKey, DEDUPE_TTL_SECONDS))) return null;
+    const state = (await store.loadFamily(inbound.familyId)) ?? {
+      profile: newProfile(),
+      session: null,
+    };
+    try {
+      const result = runTurn(content, state, inbound.event, {
+        now: now(),
+        localeHint: inbound.localeHint,
+        seed: hashString(inbound.familyId),
+      });
+      if (result.deleted) await store.deleteFamily(inbound.familyId);
+      else
+        await store.saveFamily(inbound.familyId, result.state, {
+          sessionTtlSeconds: SESSION_TTL_SECONDS,
+        });
+      return result.out;
+    } catch (err) {
+      logger.error("turn failed", { family: redact(inbound.familyId), error: String(err) });
+      const locale = state.profile.locale ?? content.speech.defaultLocale;
+      return [{ kind: "text", text: content.speech.t(locale, "error.sorry") }];
+    }
+  }
+
+  return {
+    handle(inbound, o) {
+      const previous = queues.get(inbound.familyId) ?? Promise.resolve();
+      const next = previous.then(
+        () => turn(inbound, o?.dedupeKey),
+        () => turn(inbound, o?.dedupeKey),
+      );
+      const settled = next.catch(() => undefined);
+      queues.set(inbound.familyId, settled);
+      void settled.then(() => {
+        if (queues.get(inbound.familyId) === settled) queues.delete(inbound.familyId);
+      });
+      return next;
+    },
+  };
+}

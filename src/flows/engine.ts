@@ -1,0 +1,443 @@
+import {
+  type Choice,
+  type FamilyState,
+  type InboundEvent,
+  type Mode,
+  newProfile,
+  type Outbound,
+  type Profile,
+  type Session,
+} from "../core/types.ts";
+import { fold, isWordless } from "../text/normalize.ts";
+import {
+  MAX_AGE_MONTHS,
+  parseAge,
+  parseInterests,
+  parseLanguage,
+  parseRequest,
+} from "../text/understand.ts";
+import { INTEREST_GROUPS, type InterestGroup } from "../text/vocabulary.ts";
+import { buildChoices, isSetUp, matchChoice } from "./choices.ts";
+import type { Flows } from "./load.ts";
+import type { Step } from "./schema.ts";
+import type { Speech } from "./speech.ts";
+
+/** An activity picked and written for the family, and the facts the flow branches on. */
+export interface Suggestion {
+  text: string;
+  shown: { id: string; energy: string; setting: string; minutes: number };
+}
+
+/** Picks and writes an activity (the recommender and the catalog, behind one function). */
+export type Suggest = (input: {
+  profile: Profile;
+  vars: Readonly<Record<string, string>>;
+  locale: string;
+  now: Date;
+  seed: number;
+}) => Suggestion | undefined;
+
+export interface EngineDeps {
+  flows: Flows;
+  speech: Speech;
+  suggest: Suggest;
+}
+
+export interface TurnContext {
+  now: Date;
+  /** The platform's idea of the person's language. */
+  localeHint?: string;
+  /** Varies suggestions between families and turns; same seed, same turn. */
+  seed: number;
+}
+
+export interface TurnResult {
+  state: FamilyState;
+  out: Outbound[];
+  /** The family asked to be erased: the host deletes everything and saves nothing. */
+  deleted: boolean;
+}
+
+/** Steps one turn may walk before the engine stops a loop. */
+export const STEP_LIMIT = 60;
+/** Longest message read; longer ones get a kind "in a few words, please". */
+export const MAX_TEXT = 2000;
+const MAX_CHILDREN = 6;
+const MAX_RECENT = 60;
+const MAX_FEEDBACK = 300;
+const REQUEST_VARS = ["req_age", "req_minutes", "req_setting", "req_energy", "req_modes"];
+
+/** A turn's working state: copies, so the state given is never changed. */
+interface Turn {
+  deps: EngineDeps;
+  ctx: TurnContext;
+  profile: Profile;
+  session: Session;
+  out: Outbound[];
+  deleted: boolean;
+  locale: string;
+}
+
+const t = (turn: Turn, key: string, vars?: Record<string, string | number>) =>
+  turn.deps.speech.t(turn.locale, key, { ...turn.session.vars, ...vars });
+
+function facts(turn: Turn): (name: string) => string {
+  return (name) => {
+    const p = turn.profile;
+    switch (name) {
+      case "profile.setup":
+        return isSetUp(p) ? "yes" : "no";
+      case "profile.locale":
+        return p.locale ? "set" : "unset";
+      case "profile.consent":
+        return p.consent === undefined ? "unset" : p.consent ? "yes" : "no";
+      case "profile.children":
+        return String(p.children.length);
+      case "profile.ask_child":
+        return p.children.length === 0 && p.consent !== false ? "yes" : "no";
+      default:
+        return name.startsWith("vars.") ? (turn.session.vars[name.slice(5)] ?? "") : "";
+    }
+  };
+}
+
+function emit(turn: Turn, text: string, choices: Choice[] = []) {
+  turn.out.push(choices.length > 0 ? { kind: "text", text, choices } : { kind: "text", text });
+  turn.session.choices = choices;
+}
+
+function choicesOf(turn: Turn, step: Step): Choice[] {
+  if (!("choices" in step)) return [];
+  const picked = (turn.session.vars.picked_ids ?? "").split(",").filter(Boolean);
+  return buildChoices(step.choices, {
+    speech: turn.deps.speech,
+    locale: turn.locale,
+    facts: facts(turn),
+    picked,
+  });
+}
+
+/** "4 years old", "18 months old": how an age reads in the family's language. */
+export function ageLabel(speech: Speech, locale: string, months: number): string {
+  if (months < 1) return speech.t(locale, "age.newborn");
+  if (months < 24) return speech.t(locale, "age.months", { count: months });
+  return speech.t(locale, "age.years", { count: Math.floor(months / 12) });
+}
+
+function birthMonth(now: Date, ageMonths: number): string {
+  const total = now.getUTCFullYear() * 12 + now.getUTCMonth() - ageMonths;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, "0")}`;
+}
+
+function act(turn: Turn, name: string) {
+  const p = turn.profile;
+  const vars = turn.session.vars;
+  switch (name) {
+    case "consent-yes":
+      p.consent = true;
+      break;
+    case "consent-no":
+      p.consent = false;
+      p.children = [];
+      p.interests = [];
+      break;
+    case "opt-out":
+      p.optedOut = true;
+      break;
+    case "opt-in":
+      p.optedOut = false;
+      break;
+    case "replace-children":
+      vars.replace_children = "yes";
+      break;
+    case "clear-interests":
+      delete vars.picks;
+      delete vars.picked;
+      delete vars.picked_ids;
+      break;
+    case "clear-request":
+      for (const v of REQUEST_VARS) delete vars[v];
+      break;
+    case "shorter": {
+      const shown = Number(vars.shown_minutes ?? 10);
+      vars.req_minutes = String(Math.max(3, Math.min(shown - 1, Math.floor(shown * 0.6))));
+      break;
+    }
+    case "record-feedback": {
+      const id = vars.shown_id;
+      if (id && (vars.vote === "up" || vars.vote === "down")) {
+        delete p.feedback[id];
+        p.feedback[id] = vars.vote === "up" ? 1 : -1;
+        const ids = Object.keys(p.feedback);
+        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_FEEDBACK)))
+          delete p.feedback[old];
+      }
+      break;
+    }
+    case "delete-family":
+      turn.deleted = true;
+      turn.profile = newProfile();
+      turn.session = { flow: "", step: "", vars: {}, choices: [] };
+      break;
+  }
+}
+
+function suggest(turn: Turn, step: Extract<Step, { type: "suggest" }>) {
+  const vars = turn.session.vars;
+  const s = turn.deps.suggest({
+    profile: turn.profile,
+    vars,
+    locale: turn.locale,
+    now: turn.ctx.now,
+    seed: (turn.ctx.seed + turn.profile.suggestions * 7919) >>> 0,
+  });
+  if (!s) {
+    emit(
+      turn,
+      t(turn, "activity.none"),
+      choicesOf(turn, step).filter((c) => c.id === "another"),
+    );
+    return;
+  }
+  turn.profile.suggestions += 1;
+  turn.profile.recent = [
+    ...turn.profile.recent.filter((id) => id !== s.shown.id),
+    s.shown.id,
+  ].slice(-MAX_RECENT);
+  vars.shown_id = s.shown.id;
+  vars.shown_energy = s.shown.energy;
+  vars.shown_setting = s.shown.setting;
+  vars.shown_minutes = String(s.shown.minutes);
+  vars.shown_short = s.shown.minutes <= 5 ? "yes" : "no";
+  emit(turn, s.text, choicesOf(turn, step));
+}
+
+function endFlow(turn: Turn) {
+  turn.session.flow = "";
+  turn.session.step = "";
+}
+
+/** Walks a flow from a step until it waits for an answer or ends. */
+function run(turn: Turn, flowId: string, from?: string | number) {
+  let flow = turn.deps.flows.byId.get(flowId);
+  let i =
+    typeof from === "number"
+      ? from
+      : from
+        ? (flow?.steps.findIndex((s) => s.id === from) ?? -1)
+        : 0;
+  for (let walked = 0; flow && i >= 0; walked++) {
+    if (walked > STEP_LIMIT) {
+      endFlow(turn);
+      emit(turn, t(turn, "idle.fallback"));
+      return;
+    }
+    const step = flow.steps[i];
+    if (!step) return endFlow(turn);
+    const at = (id: string | undefined) =>
+      id === undefined ? i + 1 : (flow?.steps.findIndex((s) => s.id === id) ?? -1);
+    switch (step.type) {
+      case "say":
+        emit(turn, t(turn, step.text), choicesOf(turn, step));
+        i = at(step.next);
+        break;
+      case "ask":
+        emit(turn, t(turn, step.text), choicesOf(turn, step));
+        turn.session.flow = flow.id;
+        turn.session.step = step.id;
+        return;
+      case "suggest":
+        suggest(turn, step);
+        turn.session.flow = flow.id;
+        turn.session.step = step.id;
+        return;
+      case "branch":
+        i = at(step.cases[facts(turn)(step.on)] ?? step.else);
+        break;
+      case "goto":
+        flow = turn.deps.flows.byId.get(step.flow);
+        i = step.step ? (flow?.steps.findIndex((s) => s.id === step.step) ?? -1) : 0;
+        break;
+      case "set":
+        turn.session.vars[step.var] = step.value;
+        i = at(step.next);
+        break;
+      case "act":
+        act(turn, step.act);
+        i = at(step.next);
+        break;
+      case "end":
+        return endFlow(turn);
+    }
+  }
+  endFlow(turn);
+}
+
+type Answer = { id?: string; text?: string; folded: string };
+
+/** Tries the waiting step with an answer; returns where to go on, or undefined when it does not fit. */
+function answer(
+  turn: Turn,
+  step: Step,
+  a: Answer,
+): { next: string | undefined } | "stay" | undefined {
+  const { speech } = turn.deps;
+  const vars = turn.session.vars;
+  const lexicon = () => speech.lexicon(turn.profile.locale ?? turn.locale);
+  if (step.type === "suggest") {
+    const id = a.id;
+    return id && step.on[id] !== undefined ? { next: step.on[id] } : undefined;
+  }
+  if (step.type !== "ask") return undefined;
+  const on = (id: string) => ({ next: step.on?.[id] ?? step.next });
+  switch (step.answer) {
+    case "choice": {
+      if (!a.id) return undefined;
+      if (step.save) vars[step.save] = a.id;
+      return on(a.id);
+    }
+    case "language": {
+      const code = a.id ?? (a.text ? parseLanguage(a.text, speech.lexicon(undefined)) : undefined);
+      if (!code || !speech.locales.includes(code)) return undefined;
+      turn.profile.locale = code;
+      turn.locale = code;
+      return on(code);
+    }
+    case "age": {
+      if (!a.text) return undefined;
+      const months = parseAge(a.text, lexicon(), { bare: true });
+      if (months === undefined) return undefined;
+      if (months > MAX_AGE_MONTHS) {
+        emit(turn, t(turn, "onboarding.age_too_old"));
+        return "stay";
+      }
+      if (vars.replace_children === "yes") {
+        turn.profile.children = [];
+        delete vars.replace_children;
+      }
+      if (turn.profile.children.length < MAX_CHILDREN)
+        turn.profile.children.push({ birthMonth: birthMonth(turn.ctx.now, months) });
+      vars.age = ageLabel(speech, turn.locale, months);
+      return on("");
+    }
+    case "interest": {
+      let groups: string[] = a.id ? [a.id] : a.text ? parseInterests(a.text, lexicon()) : [];
+      if (groups.includes("done")) return on("done");
+      const picked = (vars.picked_ids ?? "").split(",").filter(Boolean);
+      groups = groups.filter((g) => g in INTEREST_GROUPS && !picked.includes(g));
+      if (groups.length === 0) return undefined;
+      const all = [...picked, ...groups].slice(0, 3) as InterestGroup[];
+      vars.picked_ids = all.join(",");
+      vars.picks = String(all.length);
+      vars.picked = all
+        .slice(picked.length)
+        .map((g) => speech.t(turn.locale, `interest.${g}`))
+        .join(", ");
+      turn.profile.interests = [
+        ...new Set(all.flatMap((g) => INTEREST_GROUPS[g] as readonly Mode[])),
+      ];
+      return on("");
+    }
+  }
+}
+
+function waitingStep(turn: Turn): Step | undefined {
+  const { flow, step } = turn.session;
+  if (!flow || !step) return undefined;
+  return turn.deps.flows.byId.get(flow)?.steps.find((s) => s.id === step);
+}
+
+/** Puts what a free-text request asked for into the session, for the next suggestion. */
+function applyRequest(turn: Turn, text: string): boolean {
+  const req = parseRequest(text, turn.deps.speech.lexicon(turn.profile.locale));
+  if (Object.keys(req).length === 0) return false;
+  const vars = turn.session.vars;
+  for (const v of REQUEST_VARS) delete vars[v];
+  if (req.ageMonths !== undefined && req.ageMonths <= MAX_AGE_MONTHS)
+    vars.req_age = String(req.ageMonths);
+  if (req.minutes !== undefined) vars.req_minutes = String(req.minutes);
+  if (req.setting) vars.req_setting = req.setting;
+  if (req.energy) vars.req_energy = req.energy;
+  if (req.interests) vars.req_modes = req.interests.flatMap((g) => INTEREST_GROUPS[g]).join(",");
+  return true;
+}
+
+function helpChoices(turn: Turn): Choice[] {
+  return ["idea", "help"].map((id) => ({ id, label: t(turn, `choice.${id}`) }));
+}
+
+function handle(turn: Turn, event: InboundEvent) {
+  const { speech, flows } = turn.deps;
+  const again = turn.session.choices;
+  if (event.kind === "media")
+    return emit(turn, t(turn, "idle.media"), again.length ? again : helpChoices(turn));
+  if (event.kind === "location")
+    return emit(turn, t(turn, "idle.location"), again.length ? again : helpChoices(turn));
+  let a: Answer;
+  if (event.kind === "choice") {
+    a = { id: event.id, folded: "" };
+  } else {
+    if (event.text.length > MAX_TEXT) return emit(turn, t(turn, "idle.too_long"), again);
+    const folded = fold(event.text);
+    const trigger = speech.keyword(folded);
+    if (trigger && flows.triggers.has(trigger))
+      return run(turn, flows.triggers.get(trigger) as string);
+    a = { text: event.text, folded, id: matchChoice(folded, again, speech, turn.locale) };
+  }
+  const waiting = waitingStep(turn);
+  if (waiting) {
+    const r = answer(turn, waiting, a);
+    if (r === "stay") return;
+    if (r) return run(turn, turn.session.flow, r.next ?? nextIndex(turn, waiting));
+  }
+  if (a.id) {
+    const flow =
+      flows.triggers.get(a.id) ?? (a.id === "another" ? flows.triggers.get("idea") : undefined);
+    if (flow) return run(turn, flow);
+    return emit(turn, t(turn, "idle.choices_expired"), helpChoices(turn));
+  }
+  if (a.text && !isWordless(a.text) && applyRequest(turn, a.text)) return run(turn, "idea", "show");
+  if (waiting && waiting.type === "ask")
+    return emit(turn, t(turn, waiting.retry), choicesOf(turn, waiting));
+  if (waiting) return emit(turn, t(turn, "idle.fallback"), turn.session.choices);
+  if (!isSetUp(turn.profile) && turn.profile.suggestions === 0) return run(turn, "onboarding");
+  emit(turn, t(turn, "idle.fallback"), helpChoices(turn));
+}
+
+/** The position after `step` in the waiting flow (when it names no next). */
+function nextIndex(turn: Turn, step: Step): number {
+  const flow = turn.deps.flows.byId.get(turn.session.flow);
+  return flow ? flow.steps.indexOf(step) + 1 : -1;
+}
+
+/**
+ * One turn of conversation, pure: the family's state and what they did in,
+ * the new state and the messages to send out. Nothing is read or written elsewhere.
+ */
+export function runTurn(
+  deps: EngineDeps,
+  state: FamilyState,
+  event: InboundEvent,
+  ctx: TurnContext,
+): TurnResult {
+  const profile = structuredClone(state.profile);
+  const hint = ctx.localeHint?.toLowerCase().slice(0, 2);
+  const locale =
+    profile.locale ??
+    (hint && deps.speech.locales.includes(hint) ? hint : deps.speech.defaultLocale);
+  const turn: Turn = {
+    deps,
+    ctx,
+    profile,
+    session: structuredClone(state.session) ?? { flow: "", step: "", vars: {}, choices: [] },
+    out: [],
+    deleted: false,
+    locale,
+  };
+  handle(turn, event);
+  return {
+    state: { profile: turn.profile, session: turn.deleted ? null : turn.session },
+    out: turn.out,
+    deleted: turn.deleted,
+  };
+}

@@ -1,0 +1,101 @@
+import i18next, { type i18n } from "i18next";
+import type { Speech } from "./flows/speech.ts";
+import { fold } from "./text/normalize.ts";
+import {
+  compileLexicon,
+  type Lexicon,
+  type Vocabulary,
+  vocabularySchema,
+} from "./text/vocabulary.ts";
+
+/** The language files of one locale: `common.json` and `understand.json`. */
+export interface LocaleResources {
+  common: Record<string, unknown>;
+  understand: unknown;
+}
+
+const KEYWORDS = [
+  "start",
+  "idea",
+  "nearby",
+  "tips",
+  "settings",
+  "language",
+  "help",
+  "stop",
+  "delete",
+];
+
+/**
+ * Sets up i18next with every language (synchronously: resources are given, nothing is fetched)
+ * and builds the engine's Speech from it.
+ * @example createSpeech({ en: { common, understand } }, "en").t("es", "help.text")
+ */
+export function createSpeech(
+  resources: Readonly<Record<string, LocaleResources>>,
+  defaultLocale: string,
+): Speech {
+  const locales = [defaultLocale, ...Object.keys(resources).filter((l) => l !== defaultLocale)];
+  const vocab = new Map<string, Vocabulary>();
+  for (const [lng, r] of Object.entries(resources)) {
+    const parsed = vocabularySchema.safeParse(r.understand);
+    if (!parsed.success)
+      throw new Error(
+        `locales/${lng}/understand.json: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
+    vocab.set(lng, parsed.data);
+  }
+  const instance: i18n = i18next.createInstance();
+  instance.init({
+    resources: Object.fromEntries(
+      Object.entries(resources).map(([lng, r]) => [lng, { common: r.common }]),
+    ),
+    lng: defaultLocale,
+    fallbackLng: "en",
+    ns: ["common"],
+    defaultNS: "common",
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnEmptyString: false,
+  });
+  const fixed = new Map(locales.map((l) => [l, instance.getFixedT(l, "common")]));
+  const lexicons = new Map<string, Lexicon>();
+  const lexicon = (locale: string | undefined): Lexicon => {
+    const key = locale && vocab.has(locale) ? locale : "*";
+    let lex = lexicons.get(key);
+    if (!lex) {
+      const chosen =
+        key === "*"
+          ? [...vocab.values()]
+          : [vocab.get(key), key === "en" ? undefined : vocab.get("en")];
+      lex = compileLexicon(chosen.filter((v): v is Vocabulary => v !== undefined));
+      lexicons.set(key, lex);
+    }
+    return lex;
+  };
+  const list = (locale: string, key: string): readonly string[] => {
+    const value = fixed.get(locale)?.(key, { returnObjects: true }) as unknown;
+    return Array.isArray(value) ? (value as string[]) : [];
+  };
+  const keywords = new Map<string, string>();
+  for (const lng of locales)
+    for (const k of KEYWORDS)
+      for (const w of list(lng, `keywords.${k}`))
+        if (!keywords.has(fold(w))) keywords.set(fold(w), k);
+  return {
+    locales,
+    defaultLocale,
+    t: (locale, key, vars) =>
+      (fixed.get(locale) ?? instance.t.bind(instance))(key, vars ?? {}) as string,
+    list,
+    lexicon,
+    keyword(folded) {
+      const command = /^\/([a-z]+)(?:@\w+)?(?:\s.*)?$/.exec(folded);
+      if (command)
+        return KEYWORDS.includes(command[1] as string)
+          ? command[1]
+          : keywords.get(command[1] as string);
+      return keywords.get(folded);
+    },
+  };
+}

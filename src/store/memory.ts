@@ -1,0 +1,67 @@
+import type { FamilyId, FamilyState } from "../core/types.ts";
+import type { Store } from "./store.ts";
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * The reference store: everything in this process, gone on restart.
+ * Values are kept as JSON so callers never share objects with the store.
+ * @example const store = createMemoryStore({ now: () => fixedClock })
+ */
+export function createMemoryStore(opts: { now?: () => number } = {}): Store & { keys(): string[] } {
+  const now = opts.now ?? Date.now;
+  const data = new Map<string, Entry>();
+  const get = (key: string) => {
+    const e = data.get(key);
+    if (!e) return undefined;
+    if (e.expiresAt <= now()) {
+      data.delete(key);
+      return undefined;
+    }
+    return e.value;
+  };
+  const set = (key: string, value: string, ttlSeconds?: number) =>
+    data.set(key, {
+      value,
+      expiresAt: ttlSeconds ? now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY,
+    });
+  const profileKey = (id: string) => `family:${id}:profile`;
+  const sessionKey = (id: string) => `family:${id}:session`;
+  return {
+    async loadFamily(id: FamilyId) {
+      const profile = get(profileKey(id));
+      if (profile === undefined) return null;
+      const session = get(sessionKey(id));
+      return {
+        profile: JSON.parse(profile),
+        session: session ? JSON.parse(session) : null,
+      } as FamilyState;
+    },
+    async saveFamily(id, state, { sessionTtlSeconds }) {
+      set(profileKey(id), JSON.stringify(state.profile));
+      if (state.session) set(sessionKey(id), JSON.stringify(state.session), sessionTtlSeconds);
+      else data.delete(sessionKey(id));
+    },
+    async deleteFamily(id) {
+      data.delete(profileKey(id));
+      data.delete(sessionKey(id));
+    },
+    async firstSeen(key, ttlSeconds) {
+      if (get(`seen:${key}`) !== undefined) return false;
+      set(`seen:${key}`, "1", ttlSeconds);
+      return true;
+    },
+    async ping() {
+      return true;
+    },
+    async close() {
+      data.clear();
+    },
+    keys() {
+      return [...data.keys()].filter((k) => get(k) !== undefined);
+    },
+  };
+}

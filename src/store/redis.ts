@@ -1,0 +1,64 @@
+import { Redis } from "ioredis";
+import type { FamilyId, FamilyState } from "../core/types.ts";
+import type { Store } from "./store.ts";
+
+/**
+ * The Redis store. A family's keys share one hash tag (`{family id}`), so they live in one
+ * Redis Cluster slot and are read with one MGET and written with one MULTI.
+ * @example const store = createRedisStore({ url: "redis://127.0.0.1:6379", prefix: "sprout:" })
+ */
+export function createRedisStore(opts: {
+  url: string;
+  prefix?: string;
+  redis?: Redis;
+}): Store & { redis: Redis } {
+  const prefix = opts.prefix ?? "sprout:";
+  const redis =
+    opts.redis ??
+    new Redis(opts.url, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 2,
+      enableAutoPipelining: true,
+      connectionName: "sprout",
+    });
+  const familyKeys = (id: FamilyId) => {
+    const tag = `${prefix}family:{${id}}`;
+    return { profile: `${tag}:profile`, session: `${tag}:session` };
+  };
+  return {
+    redis,
+    async loadFamily(id) {
+      const k = familyKeys(id);
+      const [profile, session] = await redis.mget(k.profile, k.session);
+      if (!profile) return null;
+      return {
+        profile: JSON.parse(profile),
+        session: session ? JSON.parse(session) : null,
+      } as FamilyState;
+    },
+    async saveFamily(id, state, { sessionTtlSeconds }) {
+      const k = familyKeys(id);
+      const tx = redis.multi().set(k.profile, JSON.stringify(state.profile));
+      if (state.session) tx.set(k.session, JSON.stringify(state.session), "EX", sessionTtlSeconds);
+      else tx.del(k.session);
+      await tx.exec();
+    },
+    async deleteFamily(id) {
+      const k = familyKeys(id);
+      await redis.del(k.profile, k.session);
+    },
+    async firstSeen(key, ttlSeconds) {
+      return (await redis.set(`${prefix}seen:{${key}}`, "1", "EX", ttlSeconds, "NX")) === "OK";
+    },
+    async ping() {
+      try {
+        return (await redis.ping()) === "PONG";
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (!opts.redis) await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { FamilyId, FamilyState } from "../core/types.ts";
+
+/**
+ * Where Sprout keeps families and the marks that make redeliveries harmless.
+ * Two implementations (memory, Redis) pass one contract suite (test/store/contract.ts).
+ */
+export interface Store {
+  /** The family's profile and session, in one read; null for a family never seen. */
+  loadFamily(id: FamilyId): Promise<FamilyState | null>;
+  /** Writes both at once; the session expires after `sessionTtlSeconds` of silence. */
+  saveFamily(id: FamilyId, state: FamilyState, opts: { sessionTtlSeconds: number }): Promise<void>;
+  /** Erases every key of the family. */
+  deleteFamily(id: FamilyId): Promise<void>;
+  /** True the first time `key` is seen within `ttlSeconds`; false for a repeat (redelivery). */
+  firstSeen(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Whether the store answers (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** How long a conversation is remembered without a message: a day. */
+export const SESSION_TTL_SECONDS = 24 * 60 * 60;

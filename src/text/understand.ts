@@ -1,0 +1,123 @@
+import type { Energy, Setting } from "../core/types.ts";
+import { fold } from "./normalize.ts";
+import type { InterestGroup, Lexicon } from "./vocabulary.ts";
+
+/** What Sprout understood from a free-text message. */
+export interface Request {
+  ageMonths?: number;
+  minutes?: number;
+  setting?: Setting;
+  energy?: Energy;
+  interests?: InterestGroup[];
+}
+
+/** The oldest age Sprout suggests for, in months (12 years and 11 months). */
+export const MAX_AGE_MONTHS = 155;
+
+/** Folds the text and writes number words as digits ("two and a half" -> "2.5"). */
+function prepare(text: string, lex: Lexicon): string {
+  const folded = fold(text.slice(0, 500));
+  const digits = folded.replace(lex.numberWords, (w) => ` ${lex.numberValue.get(w) ?? w} `);
+  return digits.replace(/\s+/g, " ").trim();
+}
+
+const NUM = "(\\d+(?:\\.\\d+)?)";
+
+function halfSource(lex: Lexicon): string {
+  return lex.half.source;
+}
+
+/**
+ * Finds an age given with its unit: "4 years old", "18 months", "2½", "tiene 3 años y medio".
+ * With `bare`, a lone number counts too: up to 12 as years, 13-36 as months.
+ * Returns months, or undefined when no age is there.
+ */
+export function parseAge(
+  text: string,
+  lex: Lexicon,
+  opts: { bare?: boolean } = {},
+): number | undefined {
+  const s = prepare(text, lex);
+  const half = halfSource(lex);
+  const unit = new RegExp(
+    `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s+(${half}))?`,
+    "u",
+  );
+  const m = unit.exec(s);
+  if (m) {
+    const n = Number(m[1]) + (m[2] || m[6] ? 0.5 : 0);
+    if (m[3]) return Math.round(n * 12);
+    if (m[4]) return Math.round(n);
+    return Math.floor(n / 4.35);
+  }
+  if (!opts.bare) return undefined;
+  const lone = new RegExp(`(?<![\\d.])${NUM}\\s*(${half})?(?![\\d.])`, "u").exec(s);
+  if (!lone) return undefined;
+  const n = Number(lone[1]) + (lone[2] ? 0.5 : 0);
+  if (n <= 12) return Math.round(n * 12);
+  if (n <= 36 && Number.isInteger(n)) return n;
+  return undefined;
+}
+
+/** Finds a time span: "10 minutes", "half an hour", "15 min", "1 hora". */
+export function parseMinutes(text: string, lex: Lexicon): number | undefined {
+  const s = prepare(text, lex);
+  if (s.search(lex.halfHour) >= 0) return 30;
+  if (s.search(lex.quarterHour) >= 0) return 15;
+  const min = new RegExp(`${NUM}\\s*(?:${lex.minutes})`, "u").exec(s);
+  if (min) return Math.round(Number(min[1]));
+  const hours = new RegExp(`${NUM}\\s*(?:${lex.hours})`, "u").exec(s);
+  if (hours) return Math.round(Number(hours[1]) * 60);
+  return undefined;
+}
+
+function earliest<T extends string>(s: string, options: Array<[T, RegExp]>): T | undefined {
+  let best: T | undefined;
+  let at = Number.POSITIVE_INFINITY;
+  for (const [value, re] of options) {
+    const i = s.search(re);
+    if (i >= 0 && i < at) {
+      at = i;
+      best = value;
+    }
+  }
+  return best;
+}
+
+/** The interest groups named in the text ("nature and art" -> nature, arts). */
+export function parseInterests(text: string, lex: Lexicon): InterestGroup[] {
+  const s = prepare(text, lex);
+  return lex.interests.filter(([, re]) => s.search(re) >= 0).map(([g]) => g);
+}
+
+/** A supported language named in the text ("español", "English"). */
+export function parseLanguage(text: string, lex: Lexicon): string | undefined {
+  return earliest(fold(text), lex.languages);
+}
+
+/**
+ * Reads a quick request: "something for my 4 year old, 10 minutes, rainy day".
+ * Only what is clearly there is returned; an empty object means nothing was understood.
+ */
+export function parseRequest(text: string, lex: Lexicon): Request {
+  const s = prepare(text, lex);
+  const req: Request = {};
+  const age = parseAge(text, lex);
+  if (age !== undefined) req.ageMonths = age;
+  const minutes = parseMinutes(text, lex);
+  if (minutes !== undefined && minutes > 0) req.minutes = Math.min(minutes, 240);
+  const setting = earliest<Setting>(s, [
+    ["home", lex.home],
+    ["outdoors", lex.outdoors],
+    ["out", lex.out],
+  ]);
+  if (setting) req.setting = setting;
+  const energy = earliest<Energy>(s, [
+    ["calm", lex.calm],
+    ["active", lex.active],
+  ]);
+  if (energy) req.energy = energy;
+  const interests = parseInterests(text, lex);
+  if (interests.length > 0) req.interests = interests;
+  return req;
+}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { fold, wordsPattern } from "./normalize.ts";
+
+/** Interest groups a parent picks from; each stands for one or two learning modes. */
+export const INTEREST_GROUPS = {
+  nature: ["nature"],
+  arts: ["arts", "making"],
+  moving: ["moving", "play"],
+  words: ["words"],
+  numbers: ["numbers"],
+  exploring: ["exploring"],
+  calm: ["mindfulness"],
+  people: ["community", "intergenerational"],
+} as const;
+export type InterestGroup = keyof typeof INTEREST_GROUPS;
+export const INTEREST_GROUP_IDS = Object.keys(INTEREST_GROUPS) as InterestGroup[];
+
+const words = z.array(z.string().min(1)).min(1);
+
+/** The shape of `locales/<lng>/understand.json`: the words Sprout understands in a language. */
+export const vocabularySchema = z.strictObject({
+  numbers: z.record(z.string(), z.number().int().min(0).max(100)),
+  and_a_half: words,
+  months: words,
+  years: words,
+  weeks: words,
+  minutes: words,
+  hours: words,
+  half_hour: words,
+  quarter_hour: words,
+  home: words,
+  outdoors: words,
+  out: words,
+  calm: words,
+  active: words,
+  interests: z.strictObject(
+    Object.fromEntries(INTEREST_GROUP_IDS.map((g) => [g, words])) as Record<
+      InterestGroup,
+      typeof words
+    >,
+  ),
+  languages: z.record(z.string(), words),
+});
+export type Vocabulary = z.infer<typeof vocabularySchema>;
+
+/** Compiled matchers for one or more languages' vocabularies. */
+export interface Lexicon {
+  numberWords: RegExp;
+  numberValue: Map<string, number>;
+  half: RegExp;
+  months: string;
+  years: string;
+  weeks: string;
+  minutes: string;
+  hours: string;
+  halfHour: RegExp;
+  quarterHour: RegExp;
+  home: RegExp;
+  outdoors: RegExp;
+  out: RegExp;
+  calm: RegExp;
+  active: RegExp;
+  interests: Array<[InterestGroup, RegExp]>;
+  languages: Array<[string, RegExp]>;
+}
+
+/** Merges vocabularies (e.g. the family's language and English) into one lexicon. */
+export function compileLexicon(vocabularies: readonly Vocabulary[]): Lexicon {
+  const all = <K extends keyof Vocabulary>(key: K) =>
+    vocabularies.flatMap((v) => v[key] as unknown as string[]);
+  const re = (phrases: string[]) => new RegExp(wordsPattern(phrases), "gu");
+  const numberValue = new Map<string, number>();
+  for (const v of vocabularies)
+    for (const [w, n] of Object.entries(v.numbers)) numberValue.set(fold(w), n);
+  const languageCodes = [...new Set(vocabularies.flatMap((v) => Object.keys(v.languages)))];
+  return {
+    numberWords: re([...numberValue.keys()]),
+    numberValue,
+    half: re(all("and_a_half")),
+    months: wordsPattern(all("months")),
+    years: wordsPattern(all("years")),
+    weeks: wordsPattern(all("weeks")),
+    minutes: wordsPattern(all("minutes")),
+    hours: wordsPattern(all("hours")),
+    halfHour: re(all("half_hour")),
+    quarterHour: re(all("quarter_hour")),
+    home: re(all("home")),
+    outdoors: re(all("outdoors")),
+    out: re(all("out")),
+    calm: re(all("calm")),
+    active: re(all("active")),
+    interests: INTEREST_GROUP_IDS.map((g) => [g, re(vocabularies.flatMap((v) => v.interests[g]))]),
+    languages: languageCodes.map((code) => [
+      code,
+      re(vocabularies.flatMap((v) => v.languages[code] ?? [])),
+    ]),
+  };
+}
