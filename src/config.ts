@@ -15,7 +15,12 @@ const url = z.url({ message: "must be a URL like https://example.org" });
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+    PORT: z.coerce
+      .number({ message: "must be a port number from 1 to 65535" })
+      .int("must be a whole number")
+      .min(1, "must be from 1 to 65535")
+      .max(65535, "must be from 1 to 65535")
+      .default(8787),
     PUBLIC_URL: url.optional(),
     REDIS_URL: z
       .string()

@@ -78,7 +78,7 @@ function feedbackWeights(
   for (const [id, vote] of Object.entries(input.feedback)) {
     const a = byId.get(id);
     if (!a) continue;
-    for (const m of a.modes) w.set(m, (w.get(m) ?? 0) + 0.6 * vote);
+    for (const m of a.modes) w.set(m, (w.get(m) ?? 0) + 0.8 * vote);
   }
   for (const [m, v] of w) w.set(m, Math.max(-2, Math.min(2, v)));
   return w;
@@ -123,11 +123,12 @@ function score(
   return s;
 }
 
-const RELAX_ORDER: Relaxed[] = ["energy", "minutes", "setting", "recent"];
+const RELAX_ORDER: Relaxed[] = ["energy", "recent", "minutes", "setting"];
 
 /**
  * Picks one activity: hard facts filter (age always; time, setting, energy and
- * the no-repeat window unless nothing fits, then dropped in that order and reported),
+ * the no-repeat window unless nothing fits: then energy, the no-repeat window, time and setting are
+ * dropped in that order and reported),
  * interests and feedback rank, recent learning modes are varied, the seed breaks ties.
  * @example recommend({ activities, ageMonths: 48, minutes: 10, interests: [], feedback: {}, recent: [], seed: 1 })
  */

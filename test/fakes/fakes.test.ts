@@ -50,14 +50,21 @@ describe("fake Telegram Bot API with grammY", () => {
   });
 
   it("surfaces failNext 429 / 403 and a wrong token as GrammyError", async () => {
-    const flood = { ...fixture("telegram/error-429-flood.json"), parameters: { retry_after: 1 } };
+    // Bodies as in fixtures/telegram/error-429-flood.json (retry_after made small) and error-403-blocked.json.
+    const description = "Too Many Requests: retry after 1";
+    const flood = { ok: false, error_code: 429, description, parameters: { retry_after: 1 } };
     fake.failNext("sendMessage", { status: 429, body: flood });
     const error = await api.sendMessage(CHAT, "hi").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GrammyError);
     expect((error as GrammyError).error_code).toBe(429);
     expect((error as GrammyError).parameters.retry_after).toBe(1);
 
-    fake.failNext("sendMessage", { status: 403, body: fixture("telegram/error-403-blocked.json") });
+    const blocked = {
+      ok: false,
+      error_code: 403,
+      description: "Forbidden: bot was blocked by the user",
+    };
+    fake.failNext("sendMessage", { status: 403, body: blocked });
     await expect(api.sendMessage(CHAT, "hi")).rejects.toThrow(/blocked by the user/);
     await api.sendMessage(CHAT, "after");
     expect(fake.sent().map((m) => m.text)).toEqual(["after"]);

@@ -242,9 +242,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       nextMessageId = FIRST_MESSAGE_ID;
       webhookUrl = "";
     },
-    close: () => {
-      wakePollers();
-      return server.close();
+    close: async () => {
+      wakePollers(); // let held long polls answer [] before the sockets go
+      await new Promise((resolve) => setImmediate(resolve));
+      await server.close();
     },
   };
 }

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { parseAge, parseMinutes, parseRequest } from "../../src/text/understand.ts";
+import { realContent } from "../helpers/content.ts";
+
+const en = () => realContent().speech.lexicon("en");
+const es = () => realContent().speech.lexicon("es");
+
+describe("ages", () => {
+  it.each([
+    ["4", 48],
+    ["18 months", 18],
+    ["2 and a half", 30],
+    ["two and a half years", 30],
+    ["2½", 30],
+    ["2 1/2", 30],
+    ["she's 7 yo", 84],
+    ["six weeks", 1],
+    ["11 months old", 11],
+    ["18", 18],
+  ])("English answer %j is %i months", (text, months) => {
+    expect(parseAge(text, en(), { bare: true })).toBe(months);
+  });
+
+  it.each([
+    ["tiene 3 años", 36],
+    ["dos años y medio", 30],
+    ["18 meses", 18],
+    ["mi hija de 5 añitos", 60],
+    ["un año", 12],
+  ])("Spanish answer %j is %i months", (text, months) => {
+    expect(parseAge(text, es(), { bare: true })).toBe(months);
+  });
+
+  it("finds no age where there is none", () => {
+    expect(parseAge("hello there", en(), { bare: true })).toBeUndefined();
+    expect(parseAge("🙂", en(), { bare: true })).toBeUndefined();
+    expect(parseAge("75", en(), { bare: true })).toBeUndefined();
+  });
+
+  it("needs a unit in a free request (a bare number may be minutes or anything)", () => {
+    expect(parseAge("give me 4", en())).toBeUndefined();
+    expect(parseAge("for my 4 year old", en())).toBe(48);
+  });
+
+  it("reads Arabic-Indic and Devanagari digits", () => {
+    expect(parseAge("٤ years", en())).toBe(48);
+    expect(parseAge("३ años", es())).toBe(36);
+  });
+});
+
+describe("minutes", () => {
+  it.each([
+    ["10 minutes", 10],
+    ["half an hour", 30],
+    ["1 hour", 60],
+    ["15 mins", 15],
+  ])("English %j is %i", (text, n) => expect(parseMinutes(text, en())).toBe(n));
+
+  it.each([
+    ["15 minutos", 15],
+    ["media hora", 30],
+    ["una hora", 60],
+  ])("Spanish %j is %i", (text, n) => expect(parseMinutes(text, es())).toBe(n));
+});
+
+describe("quick requests", () => {
+  it("reads age, minutes and setting in English", () => {
+    expect(parseRequest("something for my 4 year old, 10 minutes, rainy day", en())).toEqual({
+      ageMonths: 48,
+      minutes: 10,
+      setting: "home",
+    });
+  });
+
+  it("reads age, minutes and setting in Spanish", () => {
+    expect(parseRequest("idea para mi hija de 3 años, 15 minutos, en casa", es())).toEqual({
+      ageMonths: 36,
+      minutes: 15,
+      setting: "home",
+    });
+  });
+
+  it("reads energy, outdoors and interests", () => {
+    expect(
+      parseRequest("half an hour in the park, he is full of energy and loves bugs", en()),
+    ).toEqual({
+      minutes: 30,
+      setting: "outdoors",
+      energy: "active",
+      interests: ["nature"],
+    });
+    expect(parseRequest("algo tranquilo en el autobús, le encanta dibujar", es())).toEqual({
+      setting: "out",
+      energy: "calm",
+      interests: ["arts"],
+    });
+  });
+
+  it("understands nothing in small talk", () => {
+    expect(parseRequest("thank you so much!", en())).toEqual({});
+  });
+});
