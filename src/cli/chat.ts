@@ -1,7 +1,8 @@
 /**
  * `npm run chat`: talk to Sprout in the terminal (the console channel).
  * Reads lines from stdin, prints Sprout's messages with numbered choices, exits at end of input.
- * `--lang xx` picks the language, `--reset` forgets the terminal family (kept in Redis when REDIS_URL is set).
+ * `--lang xx` picks the language, `--reset` forgets the terminal family (kept in Redis when REDIS_URL is set),
+ * `--as NAME` talks as another terminal family.
  */
 
 import { userInfo } from "node:os";
@@ -21,7 +22,7 @@ async function main() {
   const content = buildContent(readContentFiles(), config.DEFAULT_LOCALE);
   const store = openStore(config);
   const pipeline = createPipeline({ store, content });
-  const familyId = `console:${userInfo().username}`;
+  const familyId = `console:${values.get("as") ?? userInfo().username}`;
   const lang = values.get("lang");
   if (lang !== undefined && !content.speech.locales.includes(lang)) {
     console.error(`Unknown language "${lang}". Try one of: ${content.speech.locales.join(", ")}`);

@@ -2,22 +2,20 @@
  * Proves each fake platform API works with the real SDK pointed at it (no network).
  * One fake per platform, `reset()` between tests.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { ErrorCode, LogLevel, type WebAPIPlatformError, WebClient } from "@slack/web-api";
 import { Api, Bot, GrammyError, InputFile } from "grammy";
 import twilio from "twilio";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, fixture as readFixture } from "../helpers/fixtures.ts";
 import { type FakeSlack, slackRateLimited, startFakeSlack } from "./slack-api.ts";
 import { FAKE_BOT_INFO, type FakeTelegram, startFakeTelegram } from "./telegram-api.ts";
 import { type FakeTwilio, startFakeTwilio, twilioError } from "./twilio-api.ts";
 import { createOriginRewritingHttpClient } from "./twilio-origin-client.ts";
 
-const FIXTURES = process.env.SPROUT_FIXTURES_DIR ?? "/work/shared/fixtures";
 const HAS_FIXTURES = existsSync(FIXTURES);
-const fixture = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(FIXTURES, path), "utf8")) as Record<string, unknown>;
+const fixture = (path: string) => readFixture<Record<string, unknown>>(path);
 const keysOf = (o: unknown) => Object.keys(o as object).sort();
 
 describe("fake Telegram Bot API with grammY", () => {

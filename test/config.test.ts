@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, enabledChannels, loadConfig } from "../src/config.ts";
+
+describe("config", () => {
+  it("runs on embedded defaults with an empty environment", () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(8787);
+    expect(c.REDIS_URL).toBeUndefined();
+    expect(c.DEFAULT_LOCALE).toBe("en");
+    expect(c.TELEGRAM_API_ROOT).toBe("https://api.telegram.org");
+    expect(enabledChannels(c)).toEqual([]);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
+    [{ DEFAULT_LOCALE: "xx" }, "DEFAULT_LOCALE"],
+    [{ PUBLIC_URL: "not a url" }, "PUBLIC_URL"],
+    [{ TWILIO_WHATSAPP_FROM: "+14155238886" }, "TWILIO_WHATSAPP_FROM"],
+    [{ ADMIN_TOKEN: "short" }, "ADMIN_TOKEN"],
+    [{ NODE_ENV: "production" }, "REDIS_URL"],
+  ])("refuses %j naming %s and why", (env, variable) => {
+    try {
+      loadConfig(env);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const [problem] = (err as ConfigError).problems;
+      expect(problem?.startsWith(`${variable}: `)).toBe(true);
+      expect(problem?.length).toBeGreaterThan(variable.length + 8);
+    }
+  });
+
+  it("refuses the in-memory store in production, accepts Redis there", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(
+      /REDIS_URL: is required when NODE_ENV=production/,
+    );
+    expect(
+      loadConfig({ NODE_ENV: "production", REDIS_URL: "redis://127.0.0.1:6379" }).REDIS_URL,
+    ).toBe("redis://127.0.0.1:6379");
+  });
+
+  it("turns a channel on when its credentials are set", () => {
+    const c = loadConfig({
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_SIGNING_SECRET: "s",
+      TWILIO_ACCOUNT_SID: "AC1",
+    });
+    expect(enabledChannels(c)).toEqual(["telegram", "slack"]);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { newProfile } from "../../src/core/types.ts";
+import type { Store } from "../../src/store/store.ts";
+
+/** What the contract needs besides the store: a way to move time and list the keys left behind. */
+export interface ContractHarness {
+  store: Store;
+  /** Makes `seconds` pass for TTLs (a fake clock, or a real wait for Redis). */
+  advance(seconds: number): Promise<void>;
+  /** Every key the store holds that mentions `text`. */
+  keysContaining(text: string): Promise<string[]>;
+}
+
+const state = () => ({
+  profile: { ...newProfile(), locale: "es", consent: true, children: [{ birthMonth: "2022-05" }] },
+  session: {
+    flow: "idea",
+    step: "show",
+    vars: { shown_id: "puddle-boats" },
+    choices: [{ id: "another", label: "Otra idea" }],
+  },
+});
+
+/** The store contract: every Store implementation runs this suite. */
+export function storeContract(name: string, make: () => Promise<ContractHarness>) {
+  describe(`${name} store contract`, () => {
+    let h: ContractHarness;
+    const harnesses: ContractHarness[] = [];
+    beforeEach(async () => {
+      h = await make();
+      harnesses.push(h);
+    });
+    afterAll(async () => {
+      for (const x of harnesses) await x.store.close();
+    });
+    const id = () => `telegram:${Math.random().toString(36).slice(2)}`;
+
+    it("answers null for a family never seen", async () => {
+      expect(await h.store.loadFamily(id())).toBeNull();
+    });
+
+    it("keeps profile and session, as values (not shared objects)", async () => {
+      const fam = id();
+      const s = state();
+      await h.store.saveFamily(fam, s, { sessionTtlSeconds: 60 });
+      s.profile.children.push({ birthMonth: "2020-01" });
+      expect(await h.store.loadFamily(fam)).toEqual(state());
+    });
+
+    it("saving no session removes the old one, keeps the profile", async () => {
+      const fam = id();
+      await h.store.saveFamily(fam, state(), { sessionTtlSeconds: 60 });
+      await h.store.saveFamily(fam, { ...state(), session: null }, { sessionTtlSeconds: 60 });
+      expect(await h.store.loadFamily(fam)).toEqual({ ...state(), session: null });
+    });
+
+    it("sessions expire, profiles do not", async () => {
+      const fam = id();
+      await h.store.saveFamily(fam, state(), { sessionTtlSeconds: 1 });
+      await h.advance(1.5);
+      const loaded = await h.store.loadFamily(fam);
+      expect(loaded?.session).toBeNull();
+      expect(loaded?.profile).toEqual(state().profile);
+    });
+
+    it("delete leaves no key of the family", async () => {
+      const fam = id();
+      const other = id();
+      await h.store.saveFamily(fam, state(), { sessionTtlSeconds: 60 });
+      await h.store.saveFamily(other, state(), { sessionTtlSeconds: 60 });
+      expect((await h.keysContaining(fam)).length).toBeGreaterThan(0);
+      await h.store.deleteFamily(fam);
+      expect(await h.keysContaining(fam)).toEqual([]);
+      expect(await h.store.loadFamily(fam)).toBeNull();
+      expect(await h.store.loadFamily(other)).not.toBeNull();
+    });
+
+    it("firstSeen is true once per key within its TTL, then again after", async () => {
+      const key = `telegram:update:${id()}`;
+      expect(await h.store.firstSeen(key, 1)).toBe(true);
+      expect(await h.store.firstSeen(key, 1)).toBe(false);
+      expect(await h.store.firstSeen(`${key}-other`, 1)).toBe(true);
+      await h.advance(1.5);
+      expect(await h.store.firstSeen(key, 1)).toBe(true);
+    });
+
+    it("firstSeen lets exactly one of many concurrent callers through", async () => {
+      const key = `slack:event:${id()}`;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => h.store.firstSeen(key, 60)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it("answers ping", async () => {
+      expect(await h.store.ping()).toBe(true);
+    });
+  });
+}
