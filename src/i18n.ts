@@ -73,9 +73,16 @@ export function createSpeech(
     }
     return lex;
   };
+  const lists = new Map<string, readonly string[]>();
   const list = (locale: string, key: string): readonly string[] => {
-    const value = fixed.get(locale)?.(key, { returnObjects: true }) as unknown;
-    return Array.isArray(value) ? (value as string[]) : [];
+    const cacheKey = `${locale}\u0000${key}`;
+    let words = lists.get(cacheKey);
+    if (!words) {
+      const value = fixed.get(locale)?.(key, { returnObjects: true }) as unknown;
+      words = Array.isArray(value) ? (value as string[]) : [];
+      lists.set(cacheKey, words);
+    }
+    return words;
   };
   const keywords = new Map<string, string>();
   for (const lng of locales)

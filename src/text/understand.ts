@@ -23,8 +23,31 @@ function prepare(text: string, lex: Lexicon): string {
 
 const NUM = "(\\d+(?:\\.\\d+)?)";
 
-function halfSource(lex: Lexicon): string {
-  return lex.half.source;
+interface Patterns {
+  age: RegExp;
+  lone: RegExp;
+  minutes: RegExp;
+  hours: RegExp;
+}
+const compiled = new WeakMap<Lexicon, Patterns>();
+
+/** The number-and-unit patterns of a lexicon, built once. */
+function patterns(lex: Lexicon): Patterns {
+  let p = compiled.get(lex);
+  if (!p) {
+    const half = lex.half.source;
+    p = {
+      age: new RegExp(
+        `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s+(${half}))?`,
+        "u",
+      ),
+      lone: new RegExp(`(?<![\\d.])${NUM}\\s*(${half})?(?![\\d.])`, "u"),
+      minutes: new RegExp(`${NUM}\\s*(?:${lex.minutes})`, "u"),
+      hours: new RegExp(`${NUM}\\s*(?:${lex.hours})`, "u"),
+    };
+    compiled.set(lex, p);
+  }
+  return p;
 }
 
 /**
@@ -38,12 +61,7 @@ export function parseAge(
   opts: { bare?: boolean } = {},
 ): number | undefined {
   const s = prepare(text, lex);
-  const half = halfSource(lex);
-  const unit = new RegExp(
-    `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s+(${half}))?`,
-    "u",
-  );
-  const m = unit.exec(s);
+  const m = patterns(lex).age.exec(s);
   if (m) {
     const n = Number(m[1]) + (m[2] || m[6] ? 0.5 : 0);
     if (m[3]) return Math.round(n * 12);
@@ -51,7 +69,7 @@ export function parseAge(
     return Math.floor(n / 4.35);
   }
   if (!opts.bare) return undefined;
-  const lone = new RegExp(`(?<![\\d.])${NUM}\\s*(${half})?(?![\\d.])`, "u").exec(s);
+  const lone = patterns(lex).lone.exec(s);
   if (!lone) return undefined;
   const n = Number(lone[1]) + (lone[2] ? 0.5 : 0);
   if (n <= 12) return Math.round(n * 12);
@@ -64,9 +82,9 @@ export function parseMinutes(text: string, lex: Lexicon): number | undefined {
   const s = prepare(text, lex);
   if (s.search(lex.halfHour) >= 0) return 30;
   if (s.search(lex.quarterHour) >= 0) return 15;
-  const min = new RegExp(`${NUM}\\s*(?:${lex.minutes})`, "u").exec(s);
+  const min = patterns(lex).minutes.exec(s);
   if (min) return Math.round(Number(min[1]));
-  const hours = new RegExp(`${NUM}\\s*(?:${lex.hours})`, "u").exec(s);
+  const hours = patterns(lex).hours.exec(s);
   if (hours) return Math.round(Number(hours[1]) * 60);
   return undefined;
 }
