@@ -16,13 +16,24 @@ import type { Store } from "../src/store/store.ts";
 import { measure, report } from "./stats.ts";
 
 const content = buildContent(readContentFiles(), "en");
-const LINES = ["idea", "another", "We tried it", "👍", "something for my 4 year old, 10 minutes, rainy day", "calmer", "help"];
+const LINES = [
+  "idea",
+  "another",
+  "We tried it",
+  "👍",
+  "something for my 4 year old, 10 minutes, rainy day",
+  "calmer",
+  "help",
+];
 
 async function turns(label: string, store: Store, n: number) {
   const pipeline = createPipeline({ store, content });
   const families = 200;
   const subject = await measure(`turn (${label}): idea/another/feedback/free text`, n, (i) =>
-    pipeline.handle({ familyId: `bench:${label}:${i % families}`, event: { kind: "text", text: LINES[i % LINES.length] as string } }),
+    pipeline.handle({
+      familyId: `bench:${label}:${i % families}`,
+      event: { kind: "text", text: LINES[i % LINES.length] as string },
+    }),
   );
   const state = { profile: newProfile(), session: null };
   const baseline = await measure(`${label} load+save only`, n, async (i) => {
@@ -42,17 +53,34 @@ function generated(base: readonly Activity[], size: number): Activity[] {
 
 async function recommender(activities: readonly Activity[]) {
   const recent = activities.slice(0, 20).map((a) => a.id);
-  const input = { activities, interests: ["nature", "arts"] as const, feedback: { [recent[3] as string]: 1 as const }, recent };
+  const input = {
+    activities,
+    interests: ["nature", "arts"] as const,
+    feedback: { [recent[3] as string]: 1 as const },
+    recent,
+  };
   const subject = await measure(`recommend at ${activities.length} activities`, 2000, (i) =>
-    recommend({ ...input, interests: [...input.interests], ageMonths: (i * 7) % 144, minutes: 20, setting: "home", seed: i }),
+    recommend({
+      ...input,
+      interests: [...input.interests],
+      ageMonths: (i * 7) % 144,
+      minutes: 20,
+      setting: "home",
+      seed: i,
+    }),
   );
-  const baseline = await measure(`filter by age only (${activities.length})`, 2000, (i) =>
-    activities.filter((a) => a.ages[0] <= (i * 7) % 144 && a.ages[1] >= (i * 7) % 144).length,
+  const baseline = await measure(
+    `filter by age only (${activities.length})`,
+    2000,
+    (i) =>
+      activities.filter((a) => a.ages[0] <= (i * 7) % 144 && a.ages[1] >= (i * 7) % 144).length,
   );
   report(subject, baseline);
 }
 
-console.log(`Sprout bench — node ${process.version}, ${content.catalog.activities.length} activities\n`);
+console.log(
+  `Sprout bench — node ${process.version}, ${content.catalog.activities.length} activities\n`,
+);
 await turns("memory", createMemoryStore(), 5000);
 if (process.env.REDIS_URL) {
   const prefix = `bench-${Date.now()}:`;

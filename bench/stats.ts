@@ -10,7 +10,12 @@ export interface Figures {
 const ms = (ns: bigint) => Number(ns) / 1e6;
 
 /** Times `fn` `n` times after `warmup` runs; figures in milliseconds. */
-export async function measure(name: string, n: number, fn: (i: number) => unknown, warmup = Math.min(200, n)): Promise<Figures> {
+export async function measure(
+  name: string,
+  n: number,
+  fn: (i: number) => unknown,
+  warmup = Math.min(200, n),
+): Promise<Figures> {
   for (let i = 0; i < warmup; i++) await fn(i);
   const times: number[] = new Array(n);
   const start = process.hrtime.bigint();

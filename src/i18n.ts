@@ -1,5 +1,6 @@
 import i18next, { type i18n } from "i18next";
 import type { Speech } from "./flows/speech.ts";
+import { createLanguageDetector } from "./text/detect-language.ts";
 import { fold } from "./text/normalize.ts";
 import {
   compileLexicon,
@@ -89,9 +90,15 @@ export function createSpeech(
     for (const k of KEYWORDS)
       for (const w of list(lng, `keywords.${k}`))
         if (!keywords.has(fold(w))) keywords.set(fold(w), k);
+  const detect = createLanguageDetector(
+    Object.fromEntries(
+      [...vocab].map(([lng, v]) => [lng, [...v.common_words, ...list(lng, "keywords.start")]]),
+    ),
+  );
   return {
     locales,
     defaultLocale,
+    detect,
     t: (locale, key, vars) =>
       (fixed.get(locale) ?? instance.t.bind(instance))(key, vars ?? {}) as string,
     list,

@@ -23,6 +23,8 @@ export interface Pipeline {
    * Resolves to the messages to send, or null when `dedupeKey` was seen before (a redelivery).
    */
   handle(inbound: Inbound, opts?: { dedupeKey?: string }): Promise<Outbound[] | null>;
+  /** The platform said the family cannot be reached (blocked, invalid number): stop sending. */
+  markUnreachable(familyId: FamilyId, reason: string): Promise<void>;
 }
 
 /** How long a platform's delivery id is remembered, to answer redeliveries once. */
@@ -49,10 +51,18 @@ export function createPipeline(opts: {
       profile: newProfile(),
       session: null,
     };
+    const at = now();
+    state.profile.lastInboundAt = at.getTime();
+    delete state.profile.unreachable;
+    const { event } = inbound;
     try {
-      const result = runTurn(content, state, inbound.event, {
-        now: now(),
+      const result = runTurn(content, state, event, {
+        now: at,
         localeHint: inbound.localeHint,
+        detectedLocale:
+          !state.profile.locale && event.kind === "text"
+            ? content.speech.detect(event.text)
+            : undefined,
         seed: hashString(inbound.familyId),
       });
       if (result.deleted) await store.deleteFamily(inbound.familyId);
@@ -68,19 +78,27 @@ export function createPipeline(opts: {
     }
   }
 
+  /** Runs `task` after the family's previous turn, so one family's turns never interleave. */
+  function serial<T>(familyId: FamilyId, task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(familyId) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.catch(() => undefined);
+    queues.set(familyId, settled);
+    void settled.then(() => {
+      if (queues.get(familyId) === settled) queues.delete(familyId);
+    });
+    return next;
+  }
+
   return {
-    handle(inbound, o) {
-      const previous = queues.get(inbound.familyId) ?? Promise.resolve();
-      const next = previous.then(
-        () => turn(inbound, o?.dedupeKey),
-        () => turn(inbound, o?.dedupeKey),
-      );
-      const settled = next.catch(() => undefined);
-      queues.set(inbound.familyId, settled);
-      void settled.then(() => {
-        if (queues.get(inbound.familyId) === settled) queues.delete(inbound.familyId);
-      });
-      return next;
-    },
+    handle: (inbound, o) => serial(inbound.familyId, () => turn(inbound, o?.dedupeKey)),
+    markUnreachable: (familyId, reason) =>
+      serial(familyId, async () => {
+        const state = await store.loadFamily(familyId);
+        if (!state || state.profile.unreachable) return;
+        state.profile.unreachable = true;
+        await store.saveFamily(familyId, state, { sessionTtlSeconds: SESSION_TTL_SECONDS });
+        logger.info("family unreachable", { family: redact(familyId), reason });
+      }),
   };
 }

@@ -79,6 +79,10 @@ export interface Profile {
   optedOut: boolean;
   /** Counts suggestions, to vary which child an idea is for. */
   suggestions: number;
+  /** The platform said this family cannot be reached (blocked the bot, number invalid). */
+  unreachable?: boolean;
+  /** When the family last wrote (ms since epoch): WhatsApp's 24-hour window. */
+  lastInboundAt?: number;
 }
 
 /** Where a family is in a conversation; expires. */

@@ -45,8 +45,10 @@ export interface EngineDeps {
 
 export interface TurnContext {
   now: Date;
-  /** The platform's idea of the person's language. */
+  /** The platform's idea of the person's language (e.g. Telegram `language_code`). */
   localeHint?: string;
+  /** The language this message is written in, when clear. */
+  detectedLocale?: string;
   /** Varies suggestions between families and turns; same seed, same turn. */
   seed: number;
 }
@@ -421,20 +423,21 @@ export function runTurn(
   ctx: TurnContext,
 ): TurnResult {
   const profile = structuredClone(state.profile);
-  const hint = ctx.localeHint?.toLowerCase().slice(0, 2);
+  const session = structuredClone(state.session) ?? { flow: "", step: "", vars: {}, choices: [] };
+  const supported = (code: string | undefined) => {
+    const short = code?.toLowerCase().slice(0, 2);
+    return short && deps.speech.locales.includes(short) ? short : undefined;
+  };
   const locale =
     profile.locale ??
-    (hint && deps.speech.locales.includes(hint) ? hint : deps.speech.defaultLocale);
-  const turn: Turn = {
-    deps,
-    ctx,
-    profile,
-    session: structuredClone(state.session) ?? { flow: "", step: "", vars: {}, choices: [] },
-    out: [],
-    deleted: false,
-    locale,
-  };
+    supported(ctx.detectedLocale) ??
+    supported(session.vars.lang) ??
+    supported(ctx.localeHint) ??
+    deps.speech.defaultLocale;
+  if (!profile.locale) session.vars.lang = locale;
+  const turn: Turn = { deps, ctx, profile, session, out: [], deleted: false, locale };
   handle(turn, event);
+  if (turn.profile.locale) delete turn.session.vars.lang;
   return {
     state: { profile: turn.profile, session: turn.deleted ? null : turn.session },
     out: turn.out,

@@ -13,4 +13,6 @@ export interface Speech {
   lexicon(locale: string | undefined): Lexicon;
   /** The keyword (start, idea, …) a whole message is, in any language. */
   keyword(folded: string): string | undefined;
+  /** The supported language a message is written in, when clear. */
+  detect(text: string): string | undefined;
 }

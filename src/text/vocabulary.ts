@@ -40,6 +40,8 @@ export const vocabularySchema = z.strictObject({
     >,
   ),
   languages: z.record(z.string(), words),
+  /** Everyday words that tell the language of a message ("the", "para", "hola"). */
+  common_words: words,
 });
 export type Vocabulary = z.infer<typeof vocabularySchema>;
 
