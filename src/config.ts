@@ -33,6 +33,7 @@ const schema = z
       .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z, a-z, 0-9, _ and -")
       .optional(),
     TELEGRAM_API_ROOT: url.default("https://api.telegram.org"),
+    TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
     TWILIO_ACCOUNT_SID: optionalString,
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_WHATSAPP_FROM: z
@@ -46,6 +47,20 @@ const schema = z
     ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_MODE === "webhook" && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_WEBHOOK_SECRET"],
+        message: "is required with TELEGRAM_BOT_TOKEN (or set TELEGRAM_MODE=polling)",
+      });
+    }
+    if (enabledWhatsApp(env) && !env.PUBLIC_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PUBLIC_URL"],
+        message: "is required for WhatsApp (Twilio signs requests to PUBLIC_URL + path)",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.REDIS_URL) {
       ctx.addIssue({
         code: "custom",
@@ -85,12 +100,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return parsed.data;
 }
 
+function enabledWhatsApp(c: {
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  TWILIO_WHATSAPP_FROM?: string;
+}): boolean {
+  return Boolean(c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN && c.TWILIO_WHATSAPP_FROM);
+}
+
 /** Which channels have their credentials set. */
 export function enabledChannels(config: Config): string[] {
   const on: string[] = [];
   if (config.TELEGRAM_BOT_TOKEN) on.push("telegram");
-  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_WHATSAPP_FROM)
-    on.push("whatsapp");
+  if (enabledWhatsApp(config)) on.push("whatsapp");
   if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) on.push("slack");
   return on;
 }

@@ -1,13 +1,14 @@
 /**
  * `npm start`: the webhook server on Node. Config from the environment, content from disk,
- * the store from REDIS_URL (or in memory), then serve.
+ * the store from REDIS_URL (or in memory), the channels whose credentials are set, then serve.
  */
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
-import { ConfigError, enabledChannels, loadConfig } from "./config.ts";
+import { createChannels, telegramOf } from "./channels/index.ts";
+import { ConfigError, loadConfig } from "./config.ts";
 import { buildContent } from "./content.ts";
 import { readContentFiles } from "./content-files.ts";
-import type { Logger } from "./core/pipeline.ts";
+import { createPipeline, type Logger } from "./core/pipeline.ts";
 import { openStore } from "./store/open.ts";
 
 const logger: Logger = {
@@ -15,35 +16,45 @@ const logger: Logger = {
   error: (msg, data) => console.error(JSON.stringify({ level: "error", msg, ...data })),
 };
 
-function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+async function main() {
+  const config = loadConfig(process.env);
   const content = buildContent(readContentFiles(), config.DEFAULT_LOCALE);
   const store = openStore(config);
-  const app = createApp({ store, adminToken: config.ADMIN_TOKEN, logger });
+  const pipeline = createPipeline({ store, content, logger });
+  const channels = await createChannels({ config, pipeline, speech: content.speech, logger });
+  const app = createApp({
+    store,
+    adminToken: config.ADMIN_TOKEN,
+    logger,
+    mounts: channels.flatMap((c) => c.mounts),
+  });
+  const telegram = telegramOf(channels);
+  if (telegram && config.TELEGRAM_MODE === "polling") await telegram.startPolling();
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     logger.info("Sprout is listening", {
       port: info.port,
       store: config.REDIS_URL ? "redis" : "memory (embedded default)",
-      channels: enabledChannels(config).join(", ") || "none (set a channel's credentials)",
+      channels:
+        channels
+          .map((c) => (c.name === "telegram" ? `telegram (${config.TELEGRAM_MODE})` : c.name))
+          .join(", ") || "none (set a channel's credentials)",
       activities: content.catalog.activities.length,
       languages: content.speech.locales.join(", "),
     });
   });
   const stop = () => {
     server.close();
-    void store.close().finally(() => process.exit(0));
+    void Promise.all(channels.map((c) => c.close()))
+      .then(() => store.close())
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }
 
-main();
+main().catch((err) => {
+  console.error(
+    err instanceof ConfigError ? err.message : `Sprout could not start: ${(err as Error).message}`,
+  );
+  process.exit(1);
+});

@@ -44,6 +44,7 @@ describe("config", () => {
   it("turns a channel on when its credentials are set", () => {
     const c = loadConfig({
       TELEGRAM_BOT_TOKEN: "123:abc",
+      TELEGRAM_WEBHOOK_SECRET: "s3cret",
       SLACK_BOT_TOKEN: "xoxb-1",
       SLACK_SIGNING_SECRET: "s",
       TWILIO_ACCOUNT_SID: "AC1",

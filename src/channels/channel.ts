@@ -10,6 +10,13 @@ export type SendOutcome =
   | { status: "skipped"; reason: string }
   | { status: "failed"; reason: string };
 
+export interface SendOptions {
+  /** When the family last wrote (WhatsApp: outside 24 hours only a template may be sent). */
+  lastInboundAt?: number;
+  /** An approved template to send instead when outside the window (WhatsApp ContentSid + variables). */
+  template?: { contentSid: string; variables: Record<string, string> };
+}
+
 /**
  * A messaging platform, behind one shape: the webhook routes it mounts on the app,
  * and how to send messages to one of its families.
@@ -17,7 +24,10 @@ export type SendOutcome =
 export interface Channel {
   name: "telegram" | "whatsapp" | "slack";
   mounts: Mount[];
-  /** Sends in order; resolves when the platform took them (or gave up, said why). */
-  send(familyId: FamilyId, messages: readonly Outbound[]): Promise<SendOutcome>;
+  /**
+   * Sends in order; resolves when the platform took them (or gave up, said why).
+   * Used for replies and, by jobs, for proactive messages.
+   */
+  send(familyId: FamilyId, messages: readonly Outbound[], opts?: SendOptions): Promise<SendOutcome>;
   close(): Promise<void>;
 }
