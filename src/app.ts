@@ -41,13 +41,19 @@ export function createApp(deps: AppDeps): Hono {
     paths.set(path, set);
   };
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => json(413, "too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB`),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => json(413, "too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB`),
+  });
+  app.use("*", async (c, next) => {
+    // Decide from Content-Length when there is one: touching the body stream here would
+    // cost every request a copy (the Node adapter builds the Request lazily).
+    const length = c.req.header("content-length");
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    if (length !== undefined && !c.req.header("transfer-encoding"))
+      return Number(length) > MAX_BODY_BYTES ? limit(c, next) : next();
+    return limit(c, next);
+  });
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   route("GET", "/healthz");

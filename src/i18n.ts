@@ -90,6 +90,44 @@ export function createSpeech(
     for (const k of KEYWORDS)
       for (const w of list(lng, `keywords.${k}`))
         if (!keywords.has(fold(w))) keywords.set(fold(w), k);
+  /**
+   * i18next's t, remembered: a message depends only on its language, key, the placeholders it
+   * uses and the count, so those make the cache key (vars it does not use are left out).
+   */
+  const needs = new Map<string, readonly string[] | null>();
+  const messages = new Map<string, string>();
+  const placeholdersOf = (locale: string, key: string): readonly string[] | null => {
+    const id = `${locale}\u0000${key}`;
+    let names = needs.get(id);
+    if (names === undefined) {
+      const raw = instance.getResource(locale, "common", key) as unknown;
+      names =
+        typeof raw === "string"
+          ? [...raw.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] as string)
+          : null;
+      needs.set(id, names);
+    }
+    return names;
+  };
+  const t = (locale: string, key: string, vars?: Record<string, string | number>): string => {
+    const translate = fixed.get(locale) ?? instance.t.bind(instance);
+    const names = placeholdersOf(locale, key);
+    if (names === null) return translate(key, vars ?? {}) as string;
+    const used: Record<string, string | number> = {};
+    let cacheKey = `${locale}\u0000${key}`;
+    for (const n of names) {
+      const v = vars?.[n];
+      if (v !== undefined) used[n] = v;
+      cacheKey += `\u0000${v ?? ""}`;
+    }
+    let message = messages.get(cacheKey);
+    if (message === undefined) {
+      message = translate(key, used) as string;
+      if (messages.size > 20_000) messages.clear();
+      messages.set(cacheKey, message);
+    }
+    return message;
+  };
   const detect = createLanguageDetector(
     Object.fromEntries(
       [...vocab].map(([lng, v]) => [lng, [...v.common_words, ...list(lng, "keywords.start")]]),
@@ -99,8 +137,7 @@ export function createSpeech(
     locales,
     defaultLocale,
     detect,
-    t: (locale, key, vars) =>
-      (fixed.get(locale) ?? instance.t.bind(instance))(key, vars ?? {}) as string,
+    t,
     list,
     lexicon,
     keyword(folded) {

@@ -4,6 +4,8 @@ import type { Activity } from "./schema.ts";
 /** What a suggestion must fit, and what is known to rank by. */
 export interface RecommendInput {
   activities: readonly Activity[];
+  /** The same activities by id (pass the catalog's, to save building it per call). */
+  byId?: ReadonlyMap<string, Activity>;
   /** The child's age; unknown = any age. Never relaxed. */
   ageMonths?: number;
   /** Time there is, at most. */
@@ -133,7 +135,7 @@ const RELAX_ORDER: Relaxed[] = ["energy", "recent", "minutes", "setting"];
  * @example recommend({ activities, ageMonths: 48, minutes: 10, interests: [], feedback: {}, recent: [], seed: 1 })
  */
 export function recommend(input: RecommendInput): Recommendation | undefined {
-  const byId = new Map(input.activities.map((a) => [a.id, a]));
+  const byId = input.byId ?? new Map(input.activities.map((a) => [a.id, a]));
   const window = input.noRepeat ?? DEFAULT_NO_REPEAT;
   const blocked = new Set(input.recent.slice(-window));
   const drop = new Set<Relaxed>();

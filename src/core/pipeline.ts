@@ -1,7 +1,13 @@
 import { hashString } from "../catalog/recommend.ts";
 import { type EngineDeps, runTurn } from "../flows/engine.ts";
 import { SESSION_TTL_SECONDS, type Store } from "../store/store.ts";
-import { type FamilyId, type Inbound, newProfile, type Outbound } from "./types.ts";
+import {
+  type FamilyId,
+  type FamilyState,
+  type Inbound,
+  newProfile,
+  type Outbound,
+} from "./types.ts";
 
 /** A logger that never receives secrets or phone numbers in clear (see `redact`). */
 export interface Logger {
@@ -46,11 +52,16 @@ export function createPipeline(opts: {
   const queues = new Map<FamilyId, Promise<unknown>>();
 
   async function turn(inbound: Inbound, dedupeKey?: string): Promise<Outbound[] | null> {
-    if (dedupeKey && !(await store.firstSeen(dedupeKey, DEDUPE_TTL_SECONDS))) return null;
-    const state = (await store.loadFamily(inbound.familyId)) ?? {
-      profile: newProfile(),
-      session: null,
-    };
+    let loaded: FamilyState | null;
+    if (dedupeKey) {
+      const claim = await store.claimAndLoad(
+        { key: dedupeKey, ttlSeconds: DEDUPE_TTL_SECONDS },
+        inbound.familyId,
+      );
+      if (!claim.fresh) return null;
+      loaded = claim.state;
+    } else loaded = await store.loadFamily(inbound.familyId);
+    const state = loaded ?? { profile: newProfile(), session: null };
     const at = now();
     state.profile.lastInboundAt = at.getTime();
     delete state.profile.unreachable;

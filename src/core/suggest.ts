@@ -40,6 +40,7 @@ export function createSuggest(catalog: Catalog, speech: Speech): Suggest {
       .filter((m): m is Mode => oneOf(MODES, m) !== undefined);
     const r = recommend({
       activities: catalog.activities,
+      byId: catalog.byId,
       ageMonths,
       minutes: vars.req_minutes !== undefined ? Number(vars.req_minutes) : undefined,
       setting,

@@ -54,6 +54,10 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
       set(`seen:${key}`, "1", ttlSeconds);
       return true;
     },
+    async claimAndLoad(dedupe, id) {
+      const fresh = await this.firstSeen(dedupe.key, dedupe.ttlSeconds);
+      return { fresh, state: fresh ? await this.loadFamily(id) : null };
+    },
     async ping() {
       return true;
     },

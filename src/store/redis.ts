@@ -21,6 +21,7 @@ export function createRedisStore(opts: {
       enableAutoPipelining: true,
       connectionName: "sprout",
     });
+  const seenKey = (key: string) => `${prefix}seen:{${key}}`;
   const familyKeys = (id: FamilyId) => {
     const tag = `${prefix}family:{${id}}`;
     return { profile: `${tag}:profile`, session: `${tag}:session` };
@@ -48,7 +49,29 @@ export function createRedisStore(opts: {
       await redis.del(k.profile, k.session);
     },
     async firstSeen(key, ttlSeconds) {
-      return (await redis.set(`${prefix}seen:{${key}}`, "1", "EX", ttlSeconds, "NX")) === "OK";
+      return (await redis.set(seenKey(key), "1", "EX", ttlSeconds, "NX")) === "OK";
+    },
+    async claimAndLoad(dedupe, id) {
+      const k = familyKeys(id);
+      const results = await redis
+        .pipeline()
+        .set(seenKey(dedupe.key), "1", "EX", dedupe.ttlSeconds, "NX")
+        .mget(k.profile, k.session)
+        .exec();
+      const [[claimErr, claimed] = [], [loadErr, values] = []] = results ?? [];
+      if (claimErr) throw claimErr;
+      if (loadErr) throw loadErr;
+      if (claimed !== "OK") return { fresh: false, state: null };
+      const [profile, session] = values as [string | null, string | null];
+      return {
+        fresh: true,
+        state: profile
+          ? ({
+              profile: JSON.parse(profile),
+              session: session ? JSON.parse(session) : null,
+            } as FamilyState)
+          : null,
+      };
     },
     async ping() {
       try {

@@ -13,6 +13,14 @@ export interface Store {
   deleteFamily(id: FamilyId): Promise<void>;
   /** True the first time `key` is seen within `ttlSeconds`; false for a repeat (redelivery). */
   firstSeen(key: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * `firstSeen` and `loadFamily` together, in one round trip where the store allows
+   * (the webhook hot path). `state` is only meaningful when `fresh`.
+   */
+  claimAndLoad(
+    dedupe: { key: string; ttlSeconds: number },
+    id: FamilyId,
+  ): Promise<{ fresh: boolean; state: FamilyState | null }>;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
