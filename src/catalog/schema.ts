@@ -26,6 +26,8 @@ export const activitySchema = z
     energy: z.enum(ENERGIES),
     modes: z.array(z.enum(MODES)).min(1).max(3),
     weather: z.enum(["any", "dry"]).default("any"),
+    daylight: z.boolean().default(false),
+    seasons: z.array(z.enum(["spring", "summer", "autumn", "winter"])).min(1).max(3).optional(),
     together: z.boolean().default(false),
     text: activityTextSchema,
   })
