@@ -1,5 +1,5 @@
 import { buildCatalog, type Catalog, type SourceDoc } from "./catalog/catalog.ts";
-import { createSuggest } from "./core/suggest.ts";
+import { createDescribe, createSuggest } from "./core/suggest.ts";
 import type { EngineDeps } from "./flows/engine.ts";
 import { type Flows, loadFlows } from "./flows/load.ts";
 import type { Speech } from "./flows/speech.ts";
@@ -25,5 +25,11 @@ export function buildContent(sources: ContentSources, defaultLocale: string): Co
   const flows = loadFlows(sources.flows);
   const catalog = buildCatalog(sources.activities, sources.translations);
   const speech = createSpeech(sources.locales, defaultLocale);
-  return { flows, catalog, speech, suggest: createSuggest(catalog, speech) };
+  return {
+    flows,
+    catalog,
+    speech,
+    suggest: createSuggest(catalog, speech),
+    describe: createDescribe(catalog, speech),
+  };
 }

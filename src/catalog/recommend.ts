@@ -1,28 +1,40 @@
-import type { Energy, Mode, Setting } from "../core/types.ts";
+import { type Energy, MODES, type Mode, type Setting } from "../core/types.ts";
 import type { Activity } from "./schema.ts";
+
+export type Season = "spring" | "summer" | "autumn" | "winter";
+const SEASONS: Season[] = ["spring", "summer", "autumn", "winter"];
+const SETTING_CODE: Record<Setting, number> = { home: 0, outdoors: 1, out: 2 };
 
 /** What a suggestion must fit, and what is known to rank by. */
 export interface RecommendInput {
   activities: readonly Activity[];
-  /** The same activities by id (pass the catalog's, to save building it per call). */
-  byId?: ReadonlyMap<string, Activity>;
   /** The child's age; unknown = any age. Never relaxed. */
   ageMonths?: number;
+  /** Several children at once: an activity must suit every age. Never relaxed. */
+  togetherAges?: readonly number[];
   /** Time there is, at most. */
   minutes?: number;
   setting?: Setting;
   energy?: Energy;
+  /** Rain: no dry-weather activities (and indoor ones rank higher). Never relaxed. */
+  wet?: boolean;
+  /** Dark already: nothing that needs daylight. Never relaxed. */
+  dark?: boolean;
+  /** The family's season, when their area is known: nothing out of season. Never relaxed. */
+  season?: Season;
   interests: readonly Mode[];
   feedback: Readonly<Record<string, 1 | -1>>;
+  /** From "too hard" (< 0) to "too easy" (> 0), -1..1: ranks toward the easier or harder end. */
+  stretch?: number;
   /** Activity ids shown, newest last. */
   recent: readonly string[];
-  /** How many of the newest `recent` must not come again. */
+  /** How many of the newest `recent` must not come again (default 40). */
   noRepeat?: number;
   /** Same seed and input, same answer. */
   seed: number;
 }
 
-export type Relaxed = "energy" | "minutes" | "setting" | "recent";
+export type Relaxed = "together" | "energy" | "minutes" | "setting" | "recent";
 
 export interface Recommendation {
   activity: Activity;
@@ -30,7 +42,9 @@ export interface Recommendation {
   relaxed: Relaxed[];
 }
 
-export const DEFAULT_NO_REPEAT = 20;
+export const DEFAULT_NO_REPEAT = 40;
+/** How many recent suggestions the learning-mode variety looks back over. */
+const VARIETY_WINDOW = 9;
 
 /** A small, fast, seedable PRNG (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -54,130 +68,201 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-function fits(
-  a: Activity,
-  input: RecommendInput,
-  drop: ReadonlySet<Relaxed>,
-  blocked: ReadonlySet<string>,
-): boolean {
-  if (input.ageMonths !== undefined && (input.ageMonths < a.ages[0] || input.ageMonths > a.ages[1]))
-    return false;
-  if (!drop.has("minutes") && input.minutes !== undefined && a.minutes > input.minutes)
-    return false;
-  if (!drop.has("setting") && input.setting !== undefined && a.setting !== input.setting)
-    return false;
-  if (!drop.has("energy") && input.energy !== undefined && a.energy !== input.energy) return false;
-  if (!drop.has("recent") && blocked.has(a.id)) return false;
-  return true;
+/** The catalog in flat typed arrays, with an index by age: built once per catalog. */
+interface Prepared {
+  index: Map<string, number>;
+  modes: Uint16Array;
+  lo: Uint8Array;
+  hi: Uint8Array;
+  minutes: Uint16Array;
+  setting: Uint8Array;
+  energy: Uint8Array;
+  dry: Uint8Array;
+  daylight: Uint8Array;
+  seasons: Uint8Array;
+  /** Month of age -> indices of the activities for that age. */
+  byAge: Uint32Array[];
 }
+const prepared = new WeakMap<readonly Activity[], Prepared>();
 
-/** Learning-mode weights from what the family liked and did not. */
-function feedbackWeights(
-  input: RecommendInput,
-  byId: ReadonlyMap<string, Activity>,
-): Map<Mode, number> {
-  const w = new Map<Mode, number>();
-  for (const [id, vote] of Object.entries(input.feedback)) {
-    const a = byId.get(id);
-    if (!a) continue;
-    for (const m of a.modes) w.set(m, (w.get(m) ?? 0) + 0.8 * vote);
-  }
-  for (const [m, v] of w) w.set(m, Math.max(-2, Math.min(2, v)));
-  return w;
-}
-
-/** Modes seen lately, weighted by how recent: to vary what comes next. */
-function recentModes(
-  input: RecommendInput,
-  byId: ReadonlyMap<string, Activity>,
-): Map<Mode, number> {
-  const w = new Map<Mode, number>();
-  const last = input.recent.slice(-6);
-  last.forEach((id, i) => {
-    const a = byId.get(id);
-    if (!a) return;
-    const weight = (i + 1) / last.length;
-    for (const m of a.modes) w.set(m, (w.get(m) ?? 0) + weight);
+function prepare(activities: readonly Activity[]): Prepared {
+  let p = prepared.get(activities);
+  if (p) return p;
+  const n = activities.length;
+  p = {
+    index: new Map(activities.map((a, i) => [a.id, i])),
+    modes: new Uint16Array(n),
+    lo: new Uint8Array(n),
+    hi: new Uint8Array(n),
+    minutes: new Uint16Array(n),
+    setting: new Uint8Array(n),
+    energy: new Uint8Array(n),
+    dry: new Uint8Array(n),
+    daylight: new Uint8Array(n),
+    seasons: new Uint8Array(n),
+    byAge: [],
+  };
+  const lists: number[][] = Array.from({ length: 156 }, () => []);
+  activities.forEach((a, i) => {
+    const q = p as Prepared;
+    for (const m of a.modes) q.modes[i] = (q.modes[i] as number) | (1 << MODES.indexOf(m));
+    q.lo[i] = a.ages[0];
+    q.hi[i] = a.ages[1];
+    q.minutes[i] = a.minutes;
+    q.setting[i] = SETTING_CODE[a.setting];
+    q.energy[i] = a.energy === "calm" ? 0 : 1;
+    q.dry[i] = a.weather === "dry" ? 1 : 0;
+    q.daylight[i] = a.daylight ? 1 : 0;
+    q.seasons[i] = (a.seasons ?? []).reduce((bits, s) => bits | (1 << SEASONS.indexOf(s)), 0);
+    for (let m = a.ages[0]; m <= Math.min(155, a.ages[1]); m++) lists[m]?.push(i);
   });
+  p.byAge = lists.map((l) => Uint32Array.from(l));
+  prepared.set(activities, p);
+  return p;
+}
+
+/** Per-mode weights: interests up, liked modes up, disliked down, lately seen down, unseen up. */
+function modeWeights(input: RecommendInput, p: Prepared): Float64Array {
+  const n = MODES.length;
+  const interest = new Float64Array(n);
+  for (const m of input.interests) interest[MODES.indexOf(m)] = 1.2;
+  const liked = new Float64Array(n);
+  for (const id in input.feedback) {
+    const i = p.index.get(id);
+    if (i === undefined) continue;
+    const vote = input.feedback[id] ?? 0;
+    const bits = p.modes[i] ?? 0;
+    for (let b = 0; b < n; b++) if (bits & (1 << b)) liked[b] = (liked[b] ?? 0) + 0.8 * vote;
+  }
+  const recent = input.recent.slice(-VARIETY_WINDOW);
+  const seen = new Float64Array(n);
+  recent.forEach((id, k) => {
+    const i = p.index.get(id);
+    if (i === undefined) return;
+    const weight = 0.4 + (0.6 * (k + 1)) / recent.length;
+    const bits = p.modes[i] ?? 0;
+    for (let b = 0; b < n; b++) if (bits & (1 << b)) seen[b] = (seen[b] ?? 0) + weight;
+  });
+  const w = new Float64Array(n);
+  for (let b = 0; b < n; b++) {
+    const s = seen[b] ?? 0;
+    w[b] =
+      (interest[b] ?? 0) +
+      Math.max(-2, Math.min(2, liked[b] ?? 0)) -
+      1.1 * s +
+      (recent.length >= 3 && s === 0 ? 0.9 : 0);
+  }
   return w;
 }
 
-function score(
-  a: Activity,
-  input: RecommendInput,
-  liked: Map<Mode, number>,
-  seen: Map<Mode, number>,
-  interests: ReadonlySet<Mode>,
-): number {
-  let s = 0;
-  for (const m of a.modes) {
-    if (interests.has(m)) s += 1.5;
-    s += liked.get(m) ?? 0;
-    s -= 0.8 * (seen.get(m) ?? 0);
-  }
-  const vote = input.feedback[a.id];
-  if (vote === -1) s -= 6;
-  if (input.ageMonths !== undefined) {
-    const span = Math.max(6, a.ages[1] - a.ages[0]);
-    const centre = (a.ages[0] + a.ages[1]) / 2;
-    s -= Math.abs(input.ageMonths - centre) / span;
-  }
-  return s;
+/** The score of each learning-mode mask (11 bits), computed on first use in a call. */
+function maskScorer(weights: Float64Array): (mask: number) => number {
+  const table = new Float64Array(1 << MODES.length).fill(Number.NaN);
+  return (mask) => {
+    let v = table[mask] ?? Number.NaN;
+    if (Number.isNaN(v)) {
+      v = 0;
+      for (let b = 0; b < MODES.length; b++) if (mask & (1 << b)) v += weights[b] ?? 0;
+      table[mask] = v;
+    }
+    return v;
+  };
 }
 
-const RELAX_ORDER: Relaxed[] = ["energy", "recent", "minutes", "setting"];
+const RELAX_ORDER: Relaxed[] = ["together", "energy", "recent", "minutes", "setting"];
 
 /**
- * Picks one activity: hard facts filter (age always; time, setting, energy and
- * the no-repeat window unless nothing fits: then energy, the no-repeat window, time and setting are
- * dropped in that order and reported),
- * interests and feedback rank, recent learning modes are varied, the seed breaks ties.
+ * Picks one activity. Hard facts filter: the ages (always), rain, dark and season (always),
+ * then time, setting, energy and the no-repeat window — when nothing fits, energy, the window,
+ * time and setting are dropped in that order and reported. Interests and feedback rank,
+ * recently seen learning modes sink and unseen ones rise, "too hard / too easy" shifts toward
+ * the easier or harder end of the age range, and the seed breaks ties.
  * @example recommend({ activities, ageMonths: 48, minutes: 10, interests: [], feedback: {}, recent: [], seed: 1 })
  */
 export function recommend(input: RecommendInput): Recommendation | undefined {
-  const byId = input.byId ?? new Map(input.activities.map((a) => [a.id, a]));
-  const window = input.noRepeat ?? DEFAULT_NO_REPEAT;
-  const blocked = new Set(input.recent.slice(-window));
-  const drop = new Set<Relaxed>();
-  const relaxed: Relaxed[] = [];
-  let candidates = input.activities.filter((a) => fits(a, input, drop, blocked));
-  for (const r of RELAX_ORDER) {
-    if (candidates.length > 0) break;
-    const wished =
-      r === "recent"
-        ? blocked.size > 0
-        : r === "energy"
-          ? input.energy
-          : r === "minutes"
-            ? input.minutes
-            : input.setting;
-    if (wished === undefined || wished === false) continue;
-    drop.add(r);
-    relaxed.push(r);
-    candidates = input.activities.filter((a) => fits(a, input, drop, blocked));
+  const p = prepare(input.activities);
+  const ages =
+    input.togetherAges && input.togetherAges.length > 0
+      ? input.togetherAges
+      : input.ageMonths !== undefined
+        ? [input.ageMonths]
+        : [];
+  const youngest = ages.length ? Math.min(...ages) : undefined;
+  const oldest = ages.length ? Math.max(...ages) : undefined;
+  const pool = youngest !== undefined ? p.byAge[Math.min(155, youngest)] : undefined;
+  const blocked = new Set<number>();
+  for (const id of input.recent.slice(-(input.noRepeat ?? DEFAULT_NO_REPEAT))) {
+    const i = p.index.get(id);
+    if (i !== undefined) blocked.add(i);
   }
-  if (candidates.length === 0) return undefined;
-  if (drop.has("minutes")) {
-    const shortest = Math.min(...candidates.map((a) => a.minutes));
-    candidates = candidates.filter((a) => a.minutes === shortest);
-  }
-  if (drop.has("recent")) {
-    const order = new Map(input.recent.map((id, i) => [id, i]));
-    const oldest = Math.min(...candidates.map((a) => order.get(a.id) ?? -1));
-    candidates = candidates.filter((a) => (order.get(a.id) ?? -1) === oldest);
-  }
-  const liked = feedbackWeights(input, byId);
-  const seen = recentModes(input, byId);
-  const interests = new Set(input.interests);
-  const rand = seededRandom(input.seed);
-  let best: Activity | undefined;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (const a of candidates) {
-    const s = score(a, input, liked, seen, interests) + rand() * 1.2;
-    if (s > bestScore) {
-      bestScore = s;
-      best = a;
+  const disliked = new Set<number>();
+  for (const id in input.feedback)
+    if (input.feedback[id] === -1) disliked.add(p.index.get(id) ?? -1);
+  const recentOrder = new Map<number, number>();
+  input.recent.forEach((id, k) => {
+    const i = p.index.get(id);
+    if (i !== undefined) recentOrder.set(i, k);
+  });
+  const maskScore = maskScorer(modeWeights(input, p));
+  const seasonBit = input.season ? 1 << SEASONS.indexOf(input.season) : 0;
+  const setting = input.setting !== undefined ? SETTING_CODE[input.setting] : -1;
+  const energy = input.energy === undefined ? -1 : input.energy === "calm" ? 0 : 1;
+  const target = youngest !== undefined ? youngest + (input.stretch ?? 0) * 12 : undefined;
+
+  const wished = (r: Relaxed): boolean => {
+    switch (r) {
+      case "together":
+        return ages.length > 1;
+      case "recent":
+        return blocked.size > 0;
+      case "energy":
+        return energy >= 0;
+      case "minutes":
+        return input.minutes !== undefined;
+      case "setting":
+        return setting >= 0;
     }
+  };
+  const relaxed: Relaxed[] = [];
+  const drop = { together: false, energy: false, recent: false, minutes: false, setting: false };
+  for (let attempt = 0; attempt <= RELAX_ORDER.length; attempt++) {
+    const rand = seededRandom(input.seed);
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    const count = pool ? pool.length : input.activities.length;
+    for (let k = 0; k < count; k++) {
+      const i = pool ? (pool[k] as number) : k;
+      if (!drop.together && oldest !== undefined && (p.hi[i] as number) < oldest) continue;
+      if (input.wet && p.dry[i]) continue;
+      if (input.dark && p.daylight[i]) continue;
+      if (seasonBit && p.seasons[i] && !((p.seasons[i] as number) & seasonBit)) continue;
+      if (!drop.minutes && input.minutes !== undefined && (p.minutes[i] as number) > input.minutes)
+        continue;
+      if (!drop.setting && setting >= 0 && p.setting[i] !== setting) continue;
+      if (!drop.energy && energy >= 0 && p.energy[i] !== energy) continue;
+      if (!drop.recent && blocked.has(i)) continue;
+      let s = rand() * 1.2;
+      s += maskScore(p.modes[i] as number);
+      if (disliked.has(i)) s -= 6;
+      if (input.wet && p.setting[i] === 0) s += 0.8;
+      if (target !== undefined) {
+        const lo = p.lo[i] as number;
+        const hi = p.hi[i] as number;
+        s -= Math.abs(target - (lo + hi) / 2) / Math.max(6, hi - lo);
+      }
+      if (drop.minutes && input.minutes !== undefined) s -= (p.minutes[i] as number) / 5;
+      if (drop.recent)
+        s -= (50 * ((recentOrder.get(i) ?? -1) + 1)) / Math.max(1, input.recent.length);
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    if (best >= 0) return { activity: input.activities[best] as Activity, relaxed };
+    const next = RELAX_ORDER.find((r) => !drop[r] && wished(r));
+    if (!next) return undefined;
+    drop[next] = true;
+    relaxed.push(next);
   }
-  return best ? { activity: best, relaxed } : undefined;
+  return undefined;
 }

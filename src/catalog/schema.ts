@@ -27,7 +27,11 @@ export const activitySchema = z
     modes: z.array(z.enum(MODES)).min(1).max(3),
     weather: z.enum(["any", "dry"]).default("any"),
     daylight: z.boolean().default(false),
-    seasons: z.array(z.enum(["spring", "summer", "autumn", "winter"])).min(1).max(3).optional(),
+    seasons: z
+      .array(z.enum(["spring", "summer", "autumn", "winter"]))
+      .min(1)
+      .max(3)
+      .optional(),
     together: z.boolean().default(false),
     text: activityTextSchema,
   })

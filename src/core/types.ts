@@ -83,6 +83,12 @@ export interface Profile {
   unreachable?: boolean;
   /** When the family last wrote (ms since epoch): WhatsApp's 24-hour window. */
   lastInboundAt?: number;
+  /** Bilingual mode: every message also in this language. */
+  secondLocale?: string;
+  /** "Too hard" (< 0) … "too easy" (> 0), -1..1: where in a child's range ideas are pitched. */
+  stretch?: number;
+  /** Where the family is, rounded to about 1 km (only with consent). */
+  area?: { lat: number; lng: number };
 }
 
 /** Where a family is in a conversation; expires. */

@@ -8,13 +8,20 @@ export type Facts = (name: string) => string;
 
 /** The choices a step offers right now, in the family's language. */
 export function buildChoices(
-  spec: readonly FlowChoice[] | "languages" | "interests" | undefined,
+  spec: readonly FlowChoice[] | "languages" | "second_languages" | "interests" | undefined,
   ctx: { speech: Speech; locale: string; facts: Facts; picked: readonly string[] },
 ): Choice[] {
   const { speech, locale } = ctx;
   if (spec === undefined) return [];
   if (spec === "languages")
     return speech.locales.map((code) => ({ id: code, label: speech.t(code, "language.name") }));
+  if (spec === "second_languages")
+    return [
+      ...speech.locales
+        .filter((code) => code !== locale)
+        .map((code) => ({ id: code, label: speech.t(code, "language.name") })),
+      { id: "off", label: speech.t(locale, "choice.off") },
+    ];
   if (spec === "interests")
     return [
       ...INTEREST_GROUP_IDS.filter((g) => !ctx.picked.includes(g)).map((g) => ({

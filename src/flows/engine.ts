@@ -24,7 +24,8 @@ import type { Speech } from "./speech.ts";
 
 /** An activity picked and written for the family, and the facts the flow branches on. */
 export interface Suggestion {
-  text: string;
+  /** The activity message in a language (the family's, or the second one in bilingual mode). */
+  render(locale: string): string;
   shown: { id: string; energy: string; setting: string; minutes: number };
 }
 
@@ -41,6 +42,8 @@ export interface EngineDeps {
   flows: Flows;
   speech: Speech;
   suggest: Suggest;
+  /** An activity's message in a language, for forwarding to another caregiver. */
+  describe(activityId: string, locale: string): string | undefined;
 }
 
 export interface TurnContext {
@@ -67,7 +70,18 @@ export const MAX_TEXT = 2000;
 const MAX_CHILDREN = 6;
 const MAX_RECENT = 60;
 const MAX_FEEDBACK = 300;
-const REQUEST_VARS = ["req_age", "req_minutes", "req_setting", "req_energy", "req_modes"];
+const REQUEST_VARS = [
+  "req_age",
+  "req_ages",
+  "req_minutes",
+  "req_setting",
+  "req_energy",
+  "req_modes",
+  "req_wet",
+  "req_cold",
+  "req_dark",
+  "req_together",
+];
 
 /** A turn's working state: copies, so the state given is never changed. */
 interface Turn {
@@ -95,6 +109,8 @@ function facts(turn: Turn): (name: string) => string {
         return p.consent === undefined ? "unset" : p.consent ? "yes" : "no";
       case "profile.children":
         return String(p.children.length);
+      case "profile.siblings":
+        return p.children.length > 1 ? "yes" : "no";
       case "profile.ask_child":
         return p.children.length === 0 && p.consent !== false ? "yes" : "no";
       default:
@@ -103,8 +119,33 @@ function facts(turn: Turn): (name: string) => string {
   };
 }
 
-function emit(turn: Turn, text: string, choices: Choice[] = []) {
+/** A message that can be written in any language (for bilingual mode). */
+type Words = (locale: string) => string;
+
+const w =
+  (turn: Turn, key: string, vars?: Record<string, string | number>): Words =>
+  (lng) =>
+    turn.deps.speech.t(lng, key, { ...turn.session.vars, ...vars });
+
+/** Longest message; a bilingual pair over it goes as two messages. */
+const MAX_MESSAGE = 1000;
+
+function push(turn: Turn, text: string, choices: Choice[]) {
   turn.out.push(choices.length > 0 ? { kind: "text", text, choices } : { kind: "text", text });
+}
+
+/** Sends a message (choices on it), in both languages when the family asked for two. */
+function emit(turn: Turn, words: Words, choices: Choice[] = []) {
+  const primary = words(turn.locale);
+  const second = turn.profile.secondLocale;
+  const secondary = second && second !== turn.locale ? words(second) : undefined;
+  if (!secondary || secondary === primary) push(turn, primary, choices);
+  else if (primary.length + secondary.length + 2 <= MAX_MESSAGE)
+    push(turn, `${primary}\n\n${secondary}`, choices);
+  else {
+    push(turn, primary, []);
+    push(turn, secondary, choices);
+  }
   turn.session.choices = choices;
 }
 
@@ -167,6 +208,10 @@ function act(turn: Turn, name: string) {
     }
     case "record-feedback": {
       const id = vars.shown_id;
+      if (vars.vote === "too_hard" || vars.vote === "too_easy") {
+        const step = vars.vote === "too_hard" ? -0.5 : 0.5;
+        p.stretch = Math.max(-1, Math.min(1, (p.stretch ?? 0) + step));
+      }
       if (id && (vars.vote === "up" || vars.vote === "down")) {
         delete p.feedback[id];
         p.feedback[id] = vars.vote === "up" ? 1 : -1;
@@ -196,7 +241,7 @@ function suggest(turn: Turn, step: Extract<Step, { type: "suggest" }>) {
   if (!s) {
     emit(
       turn,
-      t(turn, "activity.none"),
+      w(turn, "activity.none"),
       choicesOf(turn, step).filter((c) => c.id === "another"),
     );
     return;
@@ -211,7 +256,7 @@ function suggest(turn: Turn, step: Extract<Step, { type: "suggest" }>) {
   vars.shown_setting = s.shown.setting;
   vars.shown_minutes = String(s.shown.minutes);
   vars.shown_short = s.shown.minutes <= 5 ? "yes" : "no";
-  emit(turn, s.text, choicesOf(turn, step));
+  emit(turn, s.render, choicesOf(turn, step));
 }
 
 function endFlow(turn: Turn) {
@@ -231,7 +276,7 @@ function run(turn: Turn, flowId: string, from?: string | number) {
   for (let walked = 0; flow && i >= 0; walked++) {
     if (walked > STEP_LIMIT) {
       endFlow(turn);
-      emit(turn, t(turn, "idle.fallback"));
+      emit(turn, w(turn, "idle.fallback"));
       return;
     }
     const step = flow.steps[i];
@@ -240,11 +285,11 @@ function run(turn: Turn, flowId: string, from?: string | number) {
       id === undefined ? i + 1 : (flow?.steps.findIndex((s) => s.id === id) ?? -1);
     switch (step.type) {
       case "say":
-        emit(turn, t(turn, step.text), choicesOf(turn, step));
+        emit(turn, w(turn, step.text), choicesOf(turn, step));
         i = at(step.next);
         break;
       case "ask":
-        emit(turn, t(turn, step.text), choicesOf(turn, step));
+        emit(turn, w(turn, step.text), choicesOf(turn, step));
         turn.session.flow = flow.id;
         turn.session.step = step.id;
         return;
@@ -303,6 +348,19 @@ function answer(
       if (!code || !speech.locales.includes(code)) return undefined;
       turn.profile.locale = code;
       turn.locale = code;
+      if (turn.profile.secondLocale === code) delete turn.profile.secondLocale;
+      return on(code);
+    }
+    case "second-language": {
+      if (a.id === "off") {
+        delete turn.profile.secondLocale;
+        return on("off");
+      }
+      const code = a.id ?? (a.text ? parseLanguage(a.text, speech.lexicon(undefined)) : undefined);
+      if (!code || !speech.locales.includes(code) || code === turn.locale) return undefined;
+      turn.profile.secondLocale = code;
+      vars.first = speech.t(turn.locale, "language.name");
+      vars.second = speech.t(code, "language.name");
       return on(code);
     }
     case "age": {
@@ -310,7 +368,7 @@ function answer(
       const months = parseAge(a.text, lexicon(), { bare: true });
       if (months === undefined) return undefined;
       if (months > MAX_AGE_MONTHS) {
-        emit(turn, t(turn, "onboarding.age_too_old"));
+        emit(turn, w(turn, "onboarding.age_too_old"));
         return "stay";
       }
       if (vars.replace_children === "yes") {
@@ -361,6 +419,40 @@ function applyRequest(turn: Turn, text: string): boolean {
   if (req.setting) vars.req_setting = req.setting;
   if (req.energy) vars.req_energy = req.energy;
   if (req.interests) vars.req_modes = req.interests.flatMap((g) => INTEREST_GROUPS[g]).join(",");
+  if (req.ages) vars.req_ages = req.ages.join(",");
+  if (req.wet) vars.req_wet = "yes";
+  if (req.cold) vars.req_cold = "yes";
+  if (req.dark) vars.req_dark = "yes";
+  if (req.together) vars.req_together = "yes";
+  return true;
+}
+
+/**
+ * "send this to grandma in Ukrainian": the last activity, written in that language, ready to
+ * forward. Returns false when the message is not such a request.
+ */
+function forward(turn: Turn, text: string): boolean {
+  const { speech } = turn.deps;
+  const lex = speech.lexicon(turn.profile.locale ?? turn.locale);
+  const folded = fold(text);
+  if (folded.search(lex.forward) < 0) return false;
+  const code = parseLanguage(text, speech.lexicon(undefined));
+  if (!code) return false;
+  const again = turn.session.choices;
+  if (!speech.locales.includes(code)) {
+    const languages = speech.locales.map((l) => speech.t(l, "language.name")).join(", ");
+    emit(turn, w(turn, "forward.unsupported", { languages }), again);
+    return true;
+  }
+  const id = turn.session.vars.shown_id;
+  const message = id ? turn.deps.describe(id, code) : undefined;
+  if (!message) {
+    emit(turn, w(turn, "forward.no_idea"), helpChoices(turn));
+    return true;
+  }
+  emit(turn, w(turn, "forward.intro", { language: speech.t(code, "language.name") }));
+  push(turn, message, again);
+  turn.session.choices = again;
   return true;
 }
 
@@ -372,18 +464,26 @@ function handle(turn: Turn, event: InboundEvent) {
   const { speech, flows } = turn.deps;
   const again = turn.session.choices;
   if (event.kind === "media")
-    return emit(turn, t(turn, "idle.media"), again.length ? again : helpChoices(turn));
-  if (event.kind === "location")
-    return emit(turn, t(turn, "idle.location"), again.length ? again : helpChoices(turn));
+    return emit(turn, w(turn, "idle.media"), again.length ? again : helpChoices(turn));
+  if (event.kind === "location") {
+    if (turn.profile.consent !== true)
+      return emit(turn, w(turn, "idle.location"), again.length ? again : helpChoices(turn));
+    turn.profile.area = {
+      lat: Math.round(event.lat * 100) / 100,
+      lng: Math.round(event.lng * 100) / 100,
+    };
+    return emit(turn, w(turn, "idle.area_saved"), again.length ? again : helpChoices(turn));
+  }
   let a: Answer;
   if (event.kind === "choice") {
     a = { id: event.id, folded: "" };
   } else {
-    if (event.text.length > MAX_TEXT) return emit(turn, t(turn, "idle.too_long"), again);
+    if (event.text.length > MAX_TEXT) return emit(turn, w(turn, "idle.too_long"), again);
     const folded = fold(event.text);
     const trigger = speech.keyword(folded);
     if (trigger && flows.triggers.has(trigger))
       return run(turn, flows.triggers.get(trigger) as string);
+    if (forward(turn, event.text)) return;
     a = { text: event.text, folded, id: matchChoice(folded, again, speech, turn.locale) };
   }
   const waiting = waitingStep(turn);
@@ -396,14 +496,14 @@ function handle(turn: Turn, event: InboundEvent) {
     const flow =
       flows.triggers.get(a.id) ?? (a.id === "another" ? flows.triggers.get("idea") : undefined);
     if (flow) return run(turn, flow);
-    return emit(turn, t(turn, "idle.choices_expired"), helpChoices(turn));
+    return emit(turn, w(turn, "idle.choices_expired"), helpChoices(turn));
   }
   if (a.text && !isWordless(a.text) && applyRequest(turn, a.text)) return run(turn, "idea", "show");
   if (waiting && waiting.type === "ask")
-    return emit(turn, t(turn, waiting.retry), choicesOf(turn, waiting));
-  if (waiting) return emit(turn, t(turn, "idle.fallback"), turn.session.choices);
+    return emit(turn, w(turn, waiting.retry), choicesOf(turn, waiting));
+  if (waiting) return emit(turn, w(turn, "idle.fallback"), turn.session.choices);
   if (!isSetUp(turn.profile) && turn.profile.suggestions === 0) return run(turn, "onboarding");
-  emit(turn, t(turn, "idle.fallback"), helpChoices(turn));
+  emit(turn, w(turn, "idle.fallback"), helpChoices(turn));
 }
 
 /** The position after `step` in the waiting flow (when it names no next). */

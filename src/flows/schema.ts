@@ -19,7 +19,10 @@ export const choiceSchema = z.strictObject({
 export type FlowChoice = z.infer<typeof choiceSchema>;
 
 /** Choices: a list, or one of the lists Sprout builds (languages, interests left to pick). */
-const choices = z.union([z.array(choiceSchema).min(1).max(10), z.enum(["languages", "interests"])]);
+const choices = z.union([
+  z.array(choiceSchema).min(1).max(10),
+  z.enum(["languages", "second_languages", "interests"]),
+]);
 
 const base = { id: stepId.optional(), next: stepId.optional() };
 
@@ -45,7 +48,7 @@ export const stepSchema = z.discriminatedUnion("type", [
     id: stepId,
     text: key,
     /** How the answer is read: one of the choices, an age, interests, a language. */
-    answer: z.enum(["choice", "age", "interest", "language"]),
+    answer: z.enum(["choice", "age", "interest", "language", "second-language"]),
     choices: choices.optional(),
     /** Session variable that keeps a choice's id. */
     save: z

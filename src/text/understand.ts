@@ -5,6 +5,15 @@ import type { InterestGroup, Lexicon } from "./vocabulary.ts";
 /** What Sprout understood from a free-text message. */
 export interface Request {
   ageMonths?: number;
+  /** Every age named ("my 3 and 7 year old"), when more than one. */
+  ages?: number[];
+  /** Rain: no dry-weather ideas. */
+  wet?: boolean;
+  cold?: boolean;
+  /** Dark already: nothing that needs daylight. */
+  dark?: boolean;
+  /** One idea for all the children together. */
+  together?: boolean;
   minutes?: number;
   setting?: Setting;
   energy?: Energy;
@@ -25,6 +34,8 @@ const NUM = "(\\d+(?:\\.\\d+)?)";
 
 interface Patterns {
   age: RegExp;
+  ageAll: RegExp;
+  pair: RegExp;
   lone: RegExp;
   minutes: RegExp;
   hours: RegExp;
@@ -36,7 +47,13 @@ function patterns(lex: Lexicon): Patterns {
   let p = compiled.get(lex);
   if (!p) {
     const half = lex.half.source;
+    const unit = `(?:${lex.years})|(?:${lex.months})`;
     p = {
+      ageAll: new RegExp(
+        `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s+(${half}))?`,
+        "gu",
+      ),
+      pair: new RegExp(`(\\d+)\\s*(?:,|${lex.and})\\s*(\\d+)\\s*-?\\s*(${unit})`, "u"),
       age: new RegExp(
         `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s+(${half}))?`,
         "u",
@@ -75,6 +92,33 @@ export function parseAge(
   if (n <= 12) return Math.round(n * 12);
   if (n <= 36 && Number.isInteger(n)) return n;
   return undefined;
+}
+
+function monthsOf(m: RegExpExecArray): number {
+  const n = Number(m[1]) + (m[2] || m[6] ? 0.5 : 0);
+  if (m[3]) return Math.round(n * 12);
+  if (m[4]) return Math.round(n);
+  return Math.floor(n / 4.35);
+}
+
+/**
+ * Every age with its unit in the text: "my 3 and 7 year old" -> [36, 84],
+ * "a 2 year old and an 8 month old" -> [24, 8].
+ */
+export function parseAges(text: string, lex: Lexicon): number[] {
+  const s = prepare(text, lex);
+  const pats = patterns(lex);
+  const ages: number[] = [];
+  const pair = pats.pair.exec(s);
+  if (pair) {
+    const years = new RegExp(`^(?:${lex.years})$`, "u").test(pair[3] ?? "");
+    for (const n of [pair[1], pair[2]]) ages.push(years ? Number(n) * 12 : Number(n));
+  }
+  for (const m of s.matchAll(pats.ageAll)) {
+    const months = monthsOf(m as RegExpExecArray);
+    if (!ages.includes(months)) ages.push(months);
+  }
+  return ages;
 }
 
 /** Finds a time span: "10 minutes", "half an hour", "15 min", "1 hora". */
@@ -120,8 +164,13 @@ export function parseLanguage(text: string, lex: Lexicon): string | undefined {
 export function parseRequest(text: string, lex: Lexicon): Request {
   const s = prepare(text, lex);
   const req: Request = {};
-  const age = parseAge(text, lex);
-  if (age !== undefined) req.ageMonths = age;
+  const ages = parseAges(text, lex).filter((a) => a <= MAX_AGE_MONTHS);
+  if (ages.length > 0) req.ageMonths = Math.min(...ages);
+  if (ages.length > 1) req.ages = ages;
+  if (s.search(lex.rainy) >= 0) req.wet = true;
+  if (s.search(lex.cold) >= 0) req.cold = true;
+  if (s.search(lex.dark) >= 0) req.dark = true;
+  if (s.search(lex.together) >= 0) req.together = true;
   const minutes = parseMinutes(text, lex);
   if (minutes !== undefined && minutes > 0) req.minutes = Math.min(minutes, 240);
   const setting = earliest<Setting>(s, [

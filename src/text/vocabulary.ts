@@ -33,6 +33,18 @@ export const vocabularySchema = z.strictObject({
   out: words,
   calm: words,
   active: words,
+  /** Rain: no dry-weather ideas. */
+  rainy: words,
+  /** Cold: nothing only for warm seasons; indoors ranks higher. */
+  cold: words,
+  /** Dark already: nothing that needs daylight. */
+  dark: words,
+  /** Joins two ages: "3 and 7". */
+  and: words,
+  /** One idea for all the children at once. */
+  together: words,
+  /** "send this to grandma in Ukrainian": a ready-to-forward message. */
+  forward: words,
   interests: z.strictObject(
     Object.fromEntries(INTEREST_GROUP_IDS.map((g) => [g, words])) as Record<
       InterestGroup,
@@ -62,6 +74,12 @@ export interface Lexicon {
   out: RegExp;
   calm: RegExp;
   active: RegExp;
+  rainy: RegExp;
+  cold: RegExp;
+  dark: RegExp;
+  and: string;
+  together: RegExp;
+  forward: RegExp;
   interests: Array<[InterestGroup, RegExp]>;
   languages: Array<[string, RegExp]>;
 }
@@ -91,6 +109,12 @@ export function compileLexicon(vocabularies: readonly Vocabulary[]): Lexicon {
     out: re(all("out")),
     calm: re(all("calm")),
     active: re(all("active")),
+    rainy: re(all("rainy")),
+    cold: re(all("cold")),
+    dark: re(all("dark")),
+    and: wordsPattern(all("and")),
+    together: re(all("together")),
+    forward: re(all("forward")),
     interests: INTEREST_GROUP_IDS.map((g) => [g, re(vocabularies.flatMap((v) => v.interests[g]))]),
     languages: languageCodes.map((code) => [
       code,

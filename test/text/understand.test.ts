@@ -68,7 +68,7 @@ describe("quick requests", () => {
     expect(parseRequest("something for my 4 year old, 10 minutes, rainy day", en())).toEqual({
       ageMonths: 48,
       minutes: 10,
-      setting: "home",
+      wet: true,
     });
   });
 
