@@ -132,7 +132,7 @@ function modeWeights(input: RecommendInput, p: Prepared): Float64Array {
     if (i === undefined) continue;
     const vote = input.feedback[id] ?? 0;
     const bits = p.modes[i] ?? 0;
-    for (let b = 0; b < n; b++) if (bits & (1 << b)) liked[b] = (liked[b] ?? 0) + 0.8 * vote;
+    for (let b = 0; b < n; b++) if (bits & (1 << b)) liked[b] = (liked[b] ?? 0) + 1.0 * vote;
   }
   const recent = input.recent.slice(-VARIETY_WINDOW);
   const seen = new Float64Array(n);
@@ -148,7 +148,7 @@ function modeWeights(input: RecommendInput, p: Prepared): Float64Array {
     const s = seen[b] ?? 0;
     w[b] =
       (interest[b] ?? 0) +
-      Math.max(-2, Math.min(2, liked[b] ?? 0)) -
+      Math.max(-3, Math.min(3, liked[b] ?? 0)) -
       1.1 * s +
       (recent.length >= 3 && s === 0 ? 0.9 : 0);
   }
