@@ -3,7 +3,7 @@ import { buildContent, type Content, type ContentSources } from "./content.ts";
 import { flowKeys } from "./flows/load.ts";
 
 /** Longest message, choice label and WhatsApp button title (DESIGN.md, issue limits). */
-export const LIMITS = { message: 1000, label: 24 };
+export const LIMITS = { message: 1000, label: 24, buttonTitle: 20 };
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -103,8 +103,13 @@ function checkFlowWords(content: Content, sources: ContentSources): string[] {
         if (!has(k)) problems.push(`flows/${flow.id}.yaml: key ${k} is missing in ${lng}`);
     for (const [k, v] of keys) {
       if (!/^(choice|interest)\.|^language\.name$/.test(k) || typeof v !== "string") continue;
-      if (v.length > LIMITS.label)
+      const chars = [...v].length;
+      if (chars > LIMITS.label)
         problems.push(`locales/${lng}/common.json: ${k} "${v}" is over ${LIMITS.label} characters`);
+      else if (chars > LIMITS.buttonTitle)
+        problems.push(
+          `locales/${lng}/common.json: ${k} "${v}" is over ${LIMITS.buttonTitle} characters (a WhatsApp button title)`,
+        );
     }
   }
   return problems;
