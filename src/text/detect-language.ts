@@ -26,7 +26,16 @@ export function createLanguageDetector(commonWords: Readonly<Record<string, read
     ([lng, words]) => [lng, new Set(words.map(fold))] as const,
   );
   const supported = new Set(Object.keys(commonWords));
+  /** Scripts that name one of Sprout's languages by themselves. */
+  const scripts: Array<[RegExp, string]> = [
+    [/\p{Script=Han}/u, "zh"],
+    [/\p{Script=Arabic}/u, "ar"],
+    [/\p{Script=Devanagari}/u, "hi"],
+    [/\p{Script=Cyrillic}/u, "uk"],
+    [/[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/iu, "vi"],
+  ];
   return (text: string): string | undefined => {
+    for (const [script, lng] of scripts) if (supported.has(lng) && script.test(text)) return lng;
     const tokens = fold(text.slice(0, 500)).split(" ").filter(Boolean);
     const scores = sets
       .map(([lng, set]) => [lng, tokens.filter((t) => set.has(t)).length] as const)

@@ -44,8 +44,17 @@ export function wordsPattern(phrases: readonly string[]): string {
     (a, b) => b.length - a.length,
   );
   if (sorted.length === 0) return "(?!)";
-  return `(?<![\\p{L}\\p{N}])(?:${sorted.map(escapeRegex).join("|")})(?![\\p{L}\\p{N}])`;
+  // Scripts written without spaces (Chinese) match anywhere; the others as whole words.
+  const open = sorted.filter((p) => UNSPACED.test(p)).map(escapeRegex);
+  const spaced = sorted.filter((p) => !UNSPACED.test(p)).map(escapeRegex);
+  const parts: string[] = [];
+  if (spaced.length) parts.push(`(?<![\\p{L}\\p{N}])(?:${spaced.join("|")})(?![\\p{L}\\p{N}])`);
+  if (open.length) parts.push(`(?:${open.join("|")})`);
+  return parts.length === 1 ? (parts[0] as string) : `(?:${parts.join("|")})`;
 }
+
+/** Han characters: words are not separated by spaces. */
+export const UNSPACED = /\p{Script=Han}/u;
 
 /** True when `text` (folded) contains any phrase as whole words. */
 export function hasAny(text: string, phrases: readonly string[]): boolean {
