@@ -1,4 +1,5 @@
 import { Api } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
 import type { Config } from "../config.ts";
 import type { Logger, Pipeline } from "../core/pipeline.ts";
 import type { Speech } from "../flows/speech.ts";
@@ -14,15 +15,13 @@ export async function createChannels(opts: {
   pipeline: Pipeline;
   speech: Speech;
   logger: Logger;
+  /** Telegram's bot, when already known (Workers keep it per isolate); else one getMe. */
+  telegramBotInfo?: UserFromGetMe;
 }): Promise<Channel[]> {
   const { config, pipeline, speech, logger } = opts;
   const channels: Channel[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
-    const botInfo = await new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT })
-      .getMe()
-      .catch((err: unknown) => {
-        throw new Error(`TELEGRAM_BOT_TOKEN: getMe failed (${String(err)})`);
-      });
+    const botInfo = opts.telegramBotInfo ?? (await fetchBotInfo(config));
     channels.push(
       createTelegramChannel({
         token: config.TELEGRAM_BOT_TOKEN,
@@ -36,6 +35,15 @@ export async function createChannels(opts: {
     );
   }
   return channels;
+}
+
+/** One getMe, to learn the bot's name (never per request). */
+export async function fetchBotInfo(config: Config): Promise<UserFromGetMe> {
+  return new Api(config.TELEGRAM_BOT_TOKEN as string, { apiRoot: config.TELEGRAM_API_ROOT })
+    .getMe()
+    .catch((err: unknown) => {
+      throw new Error(`TELEGRAM_BOT_TOKEN: getMe failed (${String(err)})`);
+    });
 }
 
 /** The Telegram channel among them, if on (for long polling). */
