@@ -126,14 +126,22 @@ function modeWeights(input: RecommendInput, p: Prepared): Float64Array {
   const n = MODES.length;
   const interest = new Float64Array(n);
   for (const m of input.interests) interest[MODES.indexOf(m)] = 1.2;
-  const liked = new Float64Array(n);
+  // Per mode: the mean vote, pulled toward 0 when there are few (so one 👎 does not bury a mode).
+  const votes = new Float64Array(n);
+  const voted = new Float64Array(n);
   for (const id in input.feedback) {
     const i = p.index.get(id);
     if (i === undefined) continue;
     const vote = input.feedback[id] ?? 0;
     const bits = p.modes[i] ?? 0;
-    for (let b = 0; b < n; b++) if (bits & (1 << b)) liked[b] = (liked[b] ?? 0) + 1.0 * vote;
+    for (let b = 0; b < n; b++)
+      if (bits & (1 << b)) {
+        votes[b] = (votes[b] ?? 0) + vote;
+        voted[b] = (voted[b] ?? 0) + 1;
+      }
   }
+  const liked = new Float64Array(n);
+  for (let b = 0; b < n; b++) liked[b] = (2.5 * (votes[b] ?? 0)) / ((voted[b] ?? 0) + 2);
   const recent = input.recent.slice(-VARIETY_WINDOW);
   const seen = new Float64Array(n);
   recent.forEach((id, k) => {
@@ -147,10 +155,7 @@ function modeWeights(input: RecommendInput, p: Prepared): Float64Array {
   for (let b = 0; b < n; b++) {
     const s = seen[b] ?? 0;
     w[b] =
-      (interest[b] ?? 0) +
-      Math.max(-3, Math.min(3, liked[b] ?? 0)) -
-      1.1 * s +
-      (recent.length >= 3 && s === 0 ? 0.9 : 0);
+      (interest[b] ?? 0) + (liked[b] ?? 0) - 1.1 * s + (recent.length >= 3 && s === 0 ? 0.9 : 0);
   }
   return w;
 }

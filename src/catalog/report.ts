@@ -21,24 +21,54 @@ export const TARGETS = {
   together: 40,
 } as const;
 
-const inBand = (a: Activity, b: (typeof AGE_BANDS)[number]) => a.ages[0] <= b.to && a.ages[1] >= b.from;
+const inBand = (a: Activity, b: (typeof AGE_BANDS)[number]) =>
+  a.ages[0] <= b.to && a.ages[1] >= b.from;
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
 /** Coverage counts and the targets not met (empty when all are). */
 export function coverage(activities: readonly Activity[]) {
   const count = (f: (a: Activity) => boolean) => activities.filter(f).length;
-  const grid = AGE_BANDS.map((b) => MODES.map((m) => count((a) => inBand(a, b) && a.modes.includes(m))));
+  const grid = AGE_BANDS.map((b) =>
+    MODES.map((m) => count((a) => inBand(a, b) && a.modes.includes(m))),
+  );
   const shortfalls: string[] = [];
   const need = (what: string, n: number, min: number) => {
     if (n < min) shortfalls.push(`${what}: ${n} (needs ${min})`);
   };
   need("activities", activities.length, TARGETS.total);
-  for (const m of MODES) need(`mode ${m}`, count((a) => a.modes.includes(m)), TARGETS.perMode);
-  for (const b of AGE_BANDS) need(`ages ${b.name}`, count((a) => inBand(a, b)), TARGETS.perBand);
-  for (const s of SETTINGS) need(`setting ${s}`, count((a) => a.setting === s), TARGETS.perSetting);
-  need("no materials", count((a) => a.materials === "none"), TARGETS.noMaterials);
-  need("5 minutes or less", count((a) => a.minutes <= 5), TARGETS.short);
-  need("across generations or with neighbours", count((a) => a.together), TARGETS.together);
+  for (const m of MODES)
+    need(
+      `mode ${m}`,
+      count((a) => a.modes.includes(m)),
+      TARGETS.perMode,
+    );
+  for (const b of AGE_BANDS)
+    need(
+      `ages ${b.name}`,
+      count((a) => inBand(a, b)),
+      TARGETS.perBand,
+    );
+  for (const s of SETTINGS)
+    need(
+      `setting ${s}`,
+      count((a) => a.setting === s),
+      TARGETS.perSetting,
+    );
+  need(
+    "no materials",
+    count((a) => a.materials === "none"),
+    TARGETS.noMaterials,
+  );
+  need(
+    "5 minutes or less",
+    count((a) => a.minutes <= 5),
+    TARGETS.short,
+  );
+  need(
+    "across generations or with neighbours",
+    count((a) => a.together),
+    TARGETS.together,
+  );
   AGE_BANDS.forEach((b, i) =>
     MODES.forEach((m, j) => {
       if (grid[i]?.[j] === 0) shortfalls.push(`no ${m} activity for ${b.name}`);
@@ -56,9 +86,18 @@ export function formatReport(activities: readonly Activity[]): string {
     "",
     `${"ages \\ modes".padEnd(14)}${MODES.map((m) => pad(m.slice(0, 7), w)).join("")}${pad("all", w)}`,
     ...AGE_BANDS.map(
-      (b, i) => `${b.name.padEnd(14)}${(grid[i] ?? []).map((n) => pad(n, w)).join("")}${pad(count((a) => inBand(a, b)), w)}`,
+      (b, i) =>
+        `${b.name.padEnd(14)}${(grid[i] ?? []).map((n) => pad(n, w)).join("")}${pad(
+          count((a) => inBand(a, b)),
+          w,
+        )}`,
     ),
-    `${"all".padEnd(14)}${MODES.map((m) => pad(count((a) => a.modes.includes(m)), w)).join("")}`,
+    `${"all".padEnd(14)}${MODES.map((m) =>
+      pad(
+        count((a) => a.modes.includes(m)),
+        w,
+      ),
+    ).join("")}`,
     "",
     `settings   ${SETTINGS.map((s) => `${s} ${count((a) => a.setting === s)}`).join(" · ")}`,
     `minutes    ≤5 ${count((a) => a.minutes <= 5)} · 6-15 ${count((a) => a.minutes > 5 && a.minutes <= 15)} · 16-30 ${count((a) => a.minutes > 15 && a.minutes <= 30)} · >30 ${count((a) => a.minutes > 30)}`,
@@ -67,7 +106,9 @@ export function formatReport(activities: readonly Activity[]): string {
     `weather    dry only ${count((a) => a.weather === "dry")} · daylight ${count((a) => a.daylight)} · seasonal ${count((a) => a.seasons !== undefined)}`,
     `together   ${count((a) => a.together)} (grandparent or neighbour)`,
     "",
-    shortfalls.length === 0 ? "Coverage: every target met." : `Coverage: ${shortfalls.length} target(s) not met:\n  - ${shortfalls.join("\n  - ")}`,
+    shortfalls.length === 0
+      ? "Coverage: every target met."
+      : `Coverage: ${shortfalls.length} target(s) not met:\n  - ${shortfalls.join("\n  - ")}`,
   ];
   return lines.join("\n");
 }

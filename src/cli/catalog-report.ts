@@ -1,7 +1,8 @@
 /** `npm run catalog:report`: the catalog's coverage as a table; exits 1 when a target is not met. */
+
+import { coverage, formatReport } from "../catalog/report.ts";
 import { buildContent } from "../content.ts";
 import { readContentFiles } from "../content-files.ts";
-import { coverage, formatReport } from "../catalog/report.ts";
 
 const { catalog } = buildContent(readContentFiles(), "en");
 console.log(formatReport(catalog.activities));
