@@ -69,11 +69,9 @@ export function coverage(activities: readonly Activity[]) {
     count((a) => a.together),
     TARGETS.together,
   );
-  AGE_BANDS.forEach((b, i) =>
-    MODES.forEach((m, j) => {
+  for (const [i, b] of AGE_BANDS.entries())
+    for (const [j, m] of MODES.entries())
       if (grid[i]?.[j] === 0) shortfalls.push(`no ${m} activity for ${b.name}`);
-    }),
-  );
   return { grid, shortfalls, count };
 }
 
