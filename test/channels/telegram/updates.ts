@@ -1,6 +1,7 @@
 import { fixture } from "../../helpers/fixtures.ts";
 
-let nextUpdateId = 50_000_000;
+/** Fresh per run: update ids are remembered (dedupe) in a shared Redis across runs. */
+let nextUpdateId = 100_000_000 + Math.floor(Math.random() * 800_000_000);
 
 interface From {
   id: number;
