@@ -4,6 +4,7 @@
  * sockets, one connection per request and nothing shared across requests.
  */
 import type { UserFromGetMe } from "grammy/types";
+import type { Hono } from "hono";
 import { createApp } from "./app.ts";
 import { createChannels, fetchBotInfo } from "./channels/index.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
@@ -14,6 +15,7 @@ import { createRedisStore } from "./store/redis.ts";
 import type { Store } from "./store/store.ts";
 import { rawContent } from "./worker/content-manifest.ts";
 import { sourcesFromRaw } from "./worker/raw-content.ts";
+import { createRequestStore } from "./worker/request-store.ts";
 
 interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
@@ -24,11 +26,11 @@ const logger: Logger = {
   error: (msg, data) => console.error(JSON.stringify({ level: "error", msg, ...data })),
 };
 
-/** Per isolate: parsed content and the bot's identity (immutable; no connection is kept). */
-let content: Content | undefined;
-let botInfo: Promise<UserFromGetMe> | undefined;
+/** Per isolate: the app, built once from the first request's env (no connection is kept in it). */
+let built: Promise<{ app: Hono; config: Config }> | undefined;
 /** Without REDIS_URL (local trials only): state lives as long as the isolate. */
 let isolateStore: Store | undefined;
+const requestStore = createRequestStore();
 
 function envStrings(env: Record<string, unknown>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<
@@ -37,11 +39,29 @@ function envStrings(env: Record<string, unknown>): Record<string, string | undef
   >;
 }
 
-function openStore(config: Config): { store: Store; perRequest: boolean } {
-  if (config.REDIS_URL)
-    return { store: createRedisStore({ url: config.REDIS_URL }), perRequest: true };
-  isolateStore ??= createMemoryStore();
-  return { store: isolateStore, perRequest: false };
+async function build(env: Record<string, unknown>): Promise<{ app: Hono; config: Config }> {
+  const config = loadConfig(envStrings(env));
+  const content: Content = buildContent(sourcesFromRaw(rawContent), config.DEFAULT_LOCALE);
+  const pipeline = createPipeline({ store: requestStore, content, logger });
+  const telegramBotInfo = config.TELEGRAM_BOT_TOKEN
+    ? env.TELEGRAM_BOT_INFO
+      ? (JSON.parse(String(env.TELEGRAM_BOT_INFO)) as UserFromGetMe)
+      : await requestStore.run(createMemoryStore(), () => fetchBotInfo(config))
+    : undefined;
+  const channels = await createChannels({
+    config,
+    pipeline,
+    speech: content.speech,
+    logger,
+    telegramBotInfo,
+  });
+  const app = createApp({
+    store: requestStore,
+    adminToken: config.ADMIN_TOKEN,
+    logger,
+    mounts: channels.flatMap((c) => c.mounts),
+  });
+  return { app, config };
 }
 
 export default {
@@ -50,45 +70,27 @@ export default {
     env: Record<string, unknown>,
     ctx: ExecutionContext,
   ): Promise<Response> {
+    built ??= build(env);
+    let app: Hono;
     let config: Config;
     try {
-      config = loadConfig(envStrings(env));
+      ({ app, config } = await built);
     } catch (err) {
+      built = undefined;
       const message = err instanceof ConfigError ? err.message : String(err);
-      logger.error("configuration", { message });
+      logger.error("start-up failed", { message });
       return Response.json(
         { error: { code: "misconfigured", message: "See the Worker's logs" } },
         { status: 503 },
       );
     }
-    content ??= buildContent(sourcesFromRaw(rawContent), config.DEFAULT_LOCALE);
-    const { store, perRequest } = openStore(config);
+    const store = config.REDIS_URL
+      ? createRedisStore({ url: config.REDIS_URL, shortLived: true })
+      : (isolateStore ??= createMemoryStore());
     try {
-      const pipeline = createPipeline({ store, content, logger });
-      if (config.TELEGRAM_BOT_TOKEN && !botInfo) {
-        botInfo = env.TELEGRAM_BOT_INFO
-          ? Promise.resolve(JSON.parse(String(env.TELEGRAM_BOT_INFO)) as UserFromGetMe)
-          : fetchBotInfo(config);
-        botInfo.catch(() => {
-          botInfo = undefined;
-        });
-      }
-      const channels = await createChannels({
-        config,
-        pipeline,
-        speech: content.speech,
-        logger,
-        telegramBotInfo: botInfo ? await botInfo : undefined,
-      });
-      const app = createApp({
-        store,
-        adminToken: config.ADMIN_TOKEN,
-        logger,
-        mounts: channels.flatMap((c) => c.mounts),
-      });
-      return await app.fetch(request);
+      return await requestStore.run(store, async () => app.fetch(request));
     } finally {
-      if (perRequest) ctx.waitUntil(store.close());
+      if (config.REDIS_URL) ctx.waitUntil(store.close());
     }
   },
 };

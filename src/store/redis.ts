@@ -11,6 +11,8 @@ export function createRedisStore(opts: {
   url: string;
   prefix?: string;
   redis?: Redis;
+  /** One connection for one request (Workers): skip the ready check and naming, two round trips. */
+  shortLived?: boolean;
 }): Store & { redis: Redis } {
   const prefix = opts.prefix ?? "sprout:";
   const redis =
@@ -19,7 +21,7 @@ export function createRedisStore(opts: {
       lazyConnect: false,
       maxRetriesPerRequest: 2,
       enableAutoPipelining: true,
-      connectionName: "sprout",
+      ...(opts.shortLived ? { enableReadyCheck: false } : { connectionName: "sprout" }),
     });
   const seenKey = (key: string) => `${prefix}seen:{${key}}`;
   const familyKeys = (id: FamilyId) => {

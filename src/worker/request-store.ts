@@ -1,0 +1,28 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Store } from "../store/store.ts";
+
+/**
+ * A Store that forwards to the store of the request being served (Workers: one Redis
+ * connection per request, never shared), so the app, pipeline and channels can be built once
+ * per isolate. Run each request inside `run(store, fn)`.
+ */
+export function createRequestStore(): Store & {
+  run<T>(store: Store, fn: () => Promise<T>): Promise<T>;
+} {
+  const current = new AsyncLocalStorage<Store>();
+  const store = (): Store => {
+    const s = current.getStore();
+    if (!s) throw new Error("no store for this request");
+    return s;
+  };
+  return {
+    run: (s, fn) => current.run(s, fn),
+    loadFamily: (id) => store().loadFamily(id),
+    saveFamily: (id, state, opts) => store().saveFamily(id, state, opts),
+    deleteFamily: (id) => store().deleteFamily(id),
+    firstSeen: (key, ttl) => store().firstSeen(key, ttl),
+    claimAndLoad: (dedupe, id) => store().claimAndLoad(dedupe, id),
+    ping: () => store().ping(),
+    close: async () => {},
+  };
+}
