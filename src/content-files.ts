@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { ContentSources } from "./content.ts";
@@ -29,12 +29,25 @@ const json = (file: string) => {
   }
 };
 
-/** Reads flows/*.yaml, content/activities/*.yaml and locales/<lng>/*.json from disk. */
-export function readContentFiles(): ContentSources {
-  const locales = readdirSync(join(ROOT, "locales"), { withFileTypes: true })
+/**
+ * The languages in locales/: a folder counts once it has all its files (common.json,
+ * understand.json, and activities.json but for English), so a translation in progress is ignored.
+ */
+export function localeCodes(): string[] {
+  return readdirSync(join(ROOT, "locales"), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
+    .filter((l) =>
+      ["common.json", "understand.json", ...(l === "en" ? [] : ["activities.json"])].every((f) =>
+        existsSync(join(ROOT, "locales", l, f)),
+      ),
+    )
     .sort();
+}
+
+/** Reads flows/*.yaml, content/activities/*.yaml and locales/<lng>/*.json from disk. */
+export function readContentFiles(): ContentSources {
+  const locales = localeCodes();
   return {
     flows: readDocs("flows", /\.ya?ml$/, parse),
     activities: readDocs("content/activities", /\.ya?ml$/, parse),

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../content-files.ts";
+import { localeCodes, ROOT } from "../content-files.ts";
 
 const target = join(ROOT, "src/worker/content-manifest.ts");
 
@@ -18,10 +18,7 @@ function list(dir: string, ext: RegExp): string[] {
 
 /** The manifest's source for the content files there are now. */
 export function manifestSource(): string {
-  const locales = readdirSync(join(ROOT, "locales"), { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
+  const locales = localeCodes();
   const flows = list("flows", /\.ya?ml$/);
   const activities = list("content/activities", /\.ya?ml$/);
   const name = (i: number, prefix: string) => `${prefix}${i}`;
