@@ -84,9 +84,10 @@ export default {
         { status: 503 },
       );
     }
+    if (!config.REDIS_URL && !isolateStore) isolateStore = createMemoryStore();
     const store = config.REDIS_URL
       ? createRedisStore({ url: config.REDIS_URL, shortLived: true })
-      : (isolateStore ??= createMemoryStore());
+      : (isolateStore as Store);
     try {
       return await requestStore.run(store, async () => app.fetch(request));
     } finally {
