@@ -12,6 +12,28 @@ const optionalString = z
 
 const url = z.url({ message: "must be a URL like https://example.org" });
 
+/**
+ * Twilio Content template SIDs: one "HX…" for every number of choices, or one per count
+ * ("2:HX…,3:HX…") since a WhatsApp template has a fixed number of buttons.
+ */
+const templateSids = z
+  .string()
+  .trim()
+  .regex(
+    /^(HX[0-9a-f]{32}|(\d{1,2}:HX[0-9a-f]{32})(,\d{1,2}:HX[0-9a-f]{32})*)$/,
+    'must be "HX…" or "2:HX…,3:HX…"',
+  )
+  .transform((v): string | Record<number, string> =>
+    v.includes(":")
+      ? Object.fromEntries(
+          v
+            .split(",")
+            .map((p) => p.split(":"))
+            .map(([n, sid]) => [Number(n), sid as string]),
+        )
+      : v,
+  );
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -41,6 +63,8 @@ const schema = z
       .regex(/^whatsapp:\+\d{6,15}$/, "must look like whatsapp:+14155238886")
       .optional(),
     TWILIO_API_BASE: url.default("https://api.twilio.com"),
+    TWILIO_CONTENT_QUICK_REPLY: templateSids.optional(),
+    TWILIO_CONTENT_LIST_PICKER: templateSids.optional(),
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_API_URL: url.default("https://slack.com/api/"),

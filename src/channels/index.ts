@@ -5,6 +5,7 @@ import type { Logger, Pipeline } from "../core/pipeline.ts";
 import type { Speech } from "../flows/speech.ts";
 import type { Channel } from "./channel.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram/index.ts";
+import { createWhatsAppChannel } from "./whatsapp/index.ts";
 
 /**
  * Every channel whose credentials are set, wired to the pipeline.
@@ -30,6 +31,28 @@ export async function createChannels(opts: {
         botInfo,
         pipeline,
         speech,
+        logger,
+      }),
+    );
+  }
+  if (
+    config.TWILIO_ACCOUNT_SID &&
+    config.TWILIO_AUTH_TOKEN &&
+    config.TWILIO_WHATSAPP_FROM &&
+    config.PUBLIC_URL
+  ) {
+    channels.push(
+      createWhatsAppChannel({
+        accountSid: config.TWILIO_ACCOUNT_SID,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        from: config.TWILIO_WHATSAPP_FROM,
+        publicUrl: config.PUBLIC_URL,
+        apiBase: config.TWILIO_API_BASE,
+        contentSids: {
+          quickReply: config.TWILIO_CONTENT_QUICK_REPLY,
+          listPicker: config.TWILIO_CONTENT_LIST_PICKER,
+        },
+        pipeline,
         logger,
       }),
     );

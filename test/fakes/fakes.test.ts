@@ -8,11 +8,11 @@ import { ErrorCode, LogLevel, type WebAPIPlatformError, WebClient } from "@slack
 import { Api, Bot, GrammyError, InputFile } from "grammy";
 import twilio from "twilio";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createOriginRewritingHttpClient } from "../../src/channels/whatsapp/http-client.ts";
 import { FIXTURES, fixture as readFixture } from "../helpers/fixtures.ts";
 import { type FakeSlack, slackRateLimited, startFakeSlack } from "./slack-api.ts";
 import { FAKE_BOT_INFO, type FakeTelegram, startFakeTelegram } from "./telegram-api.ts";
 import { type FakeTwilio, startFakeTwilio, twilioError } from "./twilio-api.ts";
-import { createOriginRewritingHttpClient } from "./twilio-origin-client.ts";
 
 const HAS_FIXTURES = existsSync(FIXTURES);
 const fixture = (path: string) => readFixture<Record<string, unknown>>(path);

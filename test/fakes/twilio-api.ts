@@ -1,6 +1,7 @@
 /**
  * A fake Twilio REST API serving `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`.
- * Point the real `twilio` client at it with `createOriginRewritingHttpClient(fake.url)`.
+ * Point the real `twilio` client at it with `createOriginRewritingHttpClient(fake.url)`
+ * (src/channels/whatsapp/http-client.ts).
  */
 import { randomBytes } from "node:crypto";
 import { CallLog, FailureQueue, type FakeReply, listen } from "./http-fake.ts";

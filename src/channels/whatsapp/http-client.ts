@@ -3,15 +3,33 @@
  * This implements the `TWILIO_API_BASE` contract: pass it as the `httpClient` client option.
  *
  * ```ts
- * const base = process.env.TWILIO_API_BASE;
- * const client = twilio(sid, token, base ? { httpClient: createOriginRewritingHttpClient(base) } : {});
+ * const client = twilio(sid, token, { httpClient: createOriginRewritingHttpClient(apiBase) });
  * ```
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 
 /** Options of twilio's own `RequestClient` (timeout, keepAlive, autoRetry, maxRetries, ...). */
 export type RequestClientOptions = RequestClient.RequestClientOptions;
+
+/** What the last HTTP answer inside {@link observeResponse} was (status and headers). */
+export interface ObservedResponse {
+  status?: number;
+  headers?: Record<string, unknown>;
+}
+
+const observed = new AsyncLocalStorage<ObservedResponse>();
+
+/**
+ * Runs `task` and records into `into` the last HTTP answer any origin-rewriting client received
+ * within it. twilio's `RestException` drops the headers; this keeps e.g. a 429's `Retry-After`
+ * for this very call, even when other calls run at the same time.
+ * @example const seen = {}; await observeResponse(seen, () => client.messages.create(p)).catch(…)
+ */
+export function observeResponse<T>(into: ObservedResponse, task: () => Promise<T>): Promise<T> {
+  return observed.run(into, task);
+}
 
 /**
  * twilio's `RequestClient` with `request()` overridden to swap the origin of `opts.uri`
@@ -48,8 +66,14 @@ export class OriginRewritingRequestClient extends twilio.RequestClient {
   }
 
   /** Same as twilio's `request()`, with `opts.uri` moved onto the configured origin. */
-  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    return super.request({ ...opts, uri: this.rewrite(opts.uri) });
+  override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const response = await super.request({ ...opts, uri: this.rewrite(opts.uri) });
+    const into = observed.getStore();
+    if (into) {
+      into.status = response.statusCode;
+      into.headers = response.headers as Record<string, unknown>;
+    }
+    return response;
   }
 }
 
