@@ -120,11 +120,12 @@ function checkFlowWords(content: Content, sources: ContentSources): string[] {
  * Returns the problems, each naming the file and what is wrong (empty when all is well).
  */
 export function checkContent(sources: ContentSources, defaultLocale = "en"): string[] {
+  const words = checkLocales(sources);
   let content: Content;
   try {
     content = buildContent(sources, defaultLocale);
   } catch (err) {
-    return [(err as Error).message];
+    return [...(err as Error).message.split("\n"), ...words];
   }
-  return [...checkLocales(sources), ...checkFlowWords(content, sources), ...checkRendered(content)];
+  return [...words, ...checkFlowWords(content, sources), ...checkRendered(content)];
 }
