@@ -257,7 +257,7 @@ export function recommend(input: RecommendInput): Recommendation | undefined {
       }
       if (drop.minutes && input.minutes !== undefined) s -= (p.minutes[i] as number) / 5;
       if (drop.recent)
-        s -= (50 * ((recentOrder.get(i) ?? -1) + 1)) / Math.max(1, input.recent.length);
+        s -= (8 * ((recentOrder.get(i) ?? -1) + 1)) / Math.max(1, input.recent.length);
       if (s > bestScore) {
         bestScore = s;
         best = i;

@@ -106,7 +106,7 @@ describe("recommend", () => {
     expect(r?.activity.ages[1]).toBeGreaterThanOrEqual(4);
   });
 
-  it("repeats the oldest shown only when every fitting activity was seen", () => {
+  it("repeats only when every fitting activity was seen, and then one shown long ago", () => {
     const fitting = activities().filter(
       (a) => a.ages[0] <= 2 && a.ages[1] >= 2 && a.setting === "home",
     );
@@ -119,6 +119,6 @@ describe("recommend", () => {
       recent,
     });
     expect(r?.relaxed).toEqual(["recent"]);
-    expect(r?.activity.id).toBe(recent[0]);
+    expect(recent.indexOf(r?.activity.id as string)).toBeLessThan(recent.length / 2);
   });
 });
