@@ -10,7 +10,8 @@ export const AUTH_TOKEN = "test_auth_token_0123456789abcdef";
 export const FROM = "whatsapp:+14155238886";
 export const PUBLIC_URL = "https://sprout.example.org";
 
-let next = 0x10_0000;
+/** Fresh per run: MessageSids are remembered (dedupe) in a shared Redis across runs. */
+let next = Math.floor(Math.random() * 2 ** 40);
 /** A fresh, well-formed message SID (SM + 32 hex digits). */
 export const newSid = (prefix = "SM") => `${prefix}${(next++).toString(16).padStart(32, "0")}`;
 
