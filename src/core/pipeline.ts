@@ -28,7 +28,17 @@ export interface Pipeline {
    * Runs one inbound event through dedupe, the family's state, the flow engine, and the store.
    * Resolves to the messages to send, or null when `dedupeKey` was seen before (a redelivery).
    */
-  handle(inbound: Inbound, opts?: { dedupeKey?: string }): Promise<Outbound[] | null>;
+  handle(
+    inbound: Inbound,
+    opts?: {
+      dedupeKey?: string;
+      /**
+       * Sends the turn's messages before the family's next turn starts, so replies to one
+       * family arrive in order even when its messages come in quickly.
+       */
+      deliver?: (messages: Outbound[]) => Promise<unknown>;
+    },
+  ): Promise<Outbound[] | null>;
   /** The platform said the family cannot be reached (blocked, invalid number): stop sending. */
   markUnreachable(familyId: FamilyId, reason: string): Promise<void>;
 }
@@ -102,14 +112,19 @@ export function createPipeline(opts: {
   }
 
   return {
-    handle: (inbound, o) => serial(inbound.familyId, () => turn(inbound, o?.dedupeKey)),
-    markUnreachable: (familyId, reason) =>
-      serial(familyId, async () => {
-        const state = await store.loadFamily(familyId);
-        if (!state || state.profile.unreachable) return;
-        state.profile.unreachable = true;
-        await store.saveFamily(familyId, state, { sessionTtlSeconds: SESSION_TTL_SECONDS });
-        logger.info("family unreachable", { family: redact(familyId), reason });
+    handle: (inbound, o) =>
+      serial(inbound.familyId, async () => {
+        const out = await turn(inbound, o?.dedupeKey);
+        if (out && o?.deliver) await o.deliver(out);
+        return out;
       }),
+    // Not queued behind the family's turns: a delivery inside a turn may call it.
+    async markUnreachable(familyId, reason) {
+      const state = await store.loadFamily(familyId);
+      if (!state || state.profile.unreachable) return;
+      state.profile.unreachable = true;
+      await store.saveFamily(familyId, state, { sessionTtlSeconds: SESSION_TTL_SECONDS });
+      logger.info("family unreachable", { family: redact(familyId), reason });
+    },
   };
 }

@@ -78,23 +78,25 @@ export function createTelegramChannel(opts: {
                 logger.error("answerCallbackQuery failed", { error: String(err) }),
               )
           : undefined;
-        const out = await opts.pipeline.handle(inbound, {
+        await opts.pipeline.handle(inbound, {
           dedupeKey: `telegram:update:${ctx.update.update_id}`,
+          deliver: async (out) => {
+            await answered;
+            const r = await sendToTelegram({
+              api: ctx.api,
+              chatId: parsed.chatId,
+              familyId: inbound.familyId,
+              messages: out,
+              onUnreachable,
+            });
+            if (r.status === "failed")
+              logger.error("telegram send failed", {
+                family: redact(inbound.familyId),
+                reason: r.reason,
+              });
+          },
         });
         await answered;
-        if (!out) return;
-        const r = await sendToTelegram({
-          api: ctx.api,
-          chatId: parsed.chatId,
-          familyId: inbound.familyId,
-          messages: out,
-          onUnreachable,
-        });
-        if (r.status === "failed")
-          logger.error("telegram send failed", {
-            family: redact(inbound.familyId),
-            reason: r.reason,
-          });
       }
     }
   });

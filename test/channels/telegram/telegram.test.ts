@@ -96,6 +96,18 @@ function telegramSuite(name: string, makeStore: () => Store) {
       expect(Object.values(state?.profile.feedback ?? {})).toEqual([1]);
     });
 
+    it("replies to one family arrive in order, even when updates come at once", async () => {
+      const u = newUser();
+      const updates = [textUpdate(u, "hi"), textUpdate(u, "help"), textUpdate(u, "tips")];
+      await Promise.all(updates.map((update) => post(update)));
+      expect(texts(u.id)).toEqual([
+        t("onboarding.greeting"),
+        t("language.question"),
+        t("help.text"),
+        t("tips.soon"),
+      ]);
+    });
+
     it("forged or missing secret: 401, nothing processed", async () => {
       const u = newUser();
       expect((await post(textUpdate(u, "hi"), "wrong-secret")).status).toBe(401);
