@@ -44,8 +44,12 @@ describe("config", () => {
   it("reads WhatsApp template SIDs as one, or one per number of choices", () => {
     const sid = `HX${"a".repeat(32)}`;
     expect(loadConfig({ TWILIO_CONTENT_QUICK_REPLY: sid }).TWILIO_CONTENT_QUICK_REPLY).toBe(sid);
-    expect(loadConfig({ TWILIO_CONTENT_LIST_PICKER: `2:${sid},3:${sid}` }).TWILIO_CONTENT_LIST_PICKER).toEqual({ 2: sid, 3: sid });
-    expect(() => loadConfig({ TWILIO_CONTENT_QUICK_REPLY: "HX12" })).toThrow(/TWILIO_CONTENT_QUICK_REPLY/);
+    expect(
+      loadConfig({ TWILIO_CONTENT_LIST_PICKER: `2:${sid},3:${sid}` }).TWILIO_CONTENT_LIST_PICKER,
+    ).toEqual({ 2: sid, 3: sid });
+    expect(() => loadConfig({ TWILIO_CONTENT_QUICK_REPLY: "HX12" })).toThrow(
+      /TWILIO_CONTENT_QUICK_REPLY/,
+    );
   });
 
   it("turns a channel on when its credentials are set", () => {

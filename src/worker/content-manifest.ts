@@ -15,9 +15,12 @@ import flow11 from "../../flows/stop.yaml";
 import flow12 from "../../flows/tips.yaml";
 import activities0 from "../../content/activities/babies.yaml";
 import activities1 from "../../content/activities/batch-a-babies-toddlers.yaml";
-import activities2 from "../../content/activities/batch-c-ages-5-7.yaml";
-import activities3 from "../../content/activities/early-years.yaml";
-import activities4 from "../../content/activities/school-age.yaml";
+import activities2 from "../../content/activities/batch-b-ages-1-4.yaml";
+import activities3 from "../../content/activities/batch-c-ages-5-7.yaml";
+import activities4 from "../../content/activities/batch-d1-ages-8-12.yaml";
+import activities5 from "../../content/activities/batch-d2-ages-8-12.yaml";
+import activities6 from "../../content/activities/early-years.yaml";
+import activities7 from "../../content/activities/school-age.yaml";
 import common0 from "../../locales/en/common.json" with { type: "json" };
 import understand0 from "../../locales/en/understand.json" with { type: "json" };
 import common1 from "../../locales/es/common.json" with { type: "json" };
@@ -26,7 +29,7 @@ import translation1 from "../../locales/es/activities.json" with { type: "json" 
 
 export const rawContent: RawContent = {
   flows: [{ file: "flows/bilingual.yaml", text: flow0 }, { file: "flows/child.yaml", text: flow1 }, { file: "flows/delete.yaml", text: flow2 }, { file: "flows/help.yaml", text: flow3 }, { file: "flows/idea.yaml", text: flow4 }, { file: "flows/interests.yaml", text: flow5 }, { file: "flows/language.yaml", text: flow6 }, { file: "flows/nearby.yaml", text: flow7 }, { file: "flows/onboarding.yaml", text: flow8 }, { file: "flows/settings.yaml", text: flow9 }, { file: "flows/start.yaml", text: flow10 }, { file: "flows/stop.yaml", text: flow11 }, { file: "flows/tips.yaml", text: flow12 }],
-  activities: [{ file: "content/activities/babies.yaml", text: activities0 }, { file: "content/activities/batch-a-babies-toddlers.yaml", text: activities1 }, { file: "content/activities/batch-c-ages-5-7.yaml", text: activities2 }, { file: "content/activities/early-years.yaml", text: activities3 }, { file: "content/activities/school-age.yaml", text: activities4 }],
+  activities: [{ file: "content/activities/babies.yaml", text: activities0 }, { file: "content/activities/batch-a-babies-toddlers.yaml", text: activities1 }, { file: "content/activities/batch-b-ages-1-4.yaml", text: activities2 }, { file: "content/activities/batch-c-ages-5-7.yaml", text: activities3 }, { file: "content/activities/batch-d1-ages-8-12.yaml", text: activities4 }, { file: "content/activities/batch-d2-ages-8-12.yaml", text: activities5 }, { file: "content/activities/early-years.yaml", text: activities6 }, { file: "content/activities/school-age.yaml", text: activities7 }],
   locales: {
     "en": { common: common0, understand: understand0 },
     "es": { common: common1, understand: understand1, translation: translation1 },

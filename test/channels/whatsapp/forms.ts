@@ -65,12 +65,14 @@ export function formRequest(
   };
 }
 
-let phone = 0;
+/** Fresh per run: families are kept in a shared Redis across runs. */
+let phone = Math.floor(Math.random() * 9_000_000);
 /** A fresh WhatsApp number in a country: "US" (+1 212 555 01xx), "MX" (+52 1 55 …), "BR" (+55 11 9…). */
 export function newNumber(country: "US" | "MX" | "BR" = "US"): string {
   const n = String(phone++ % 10_000).padStart(4, "0");
+  const seven = String(phone % 10_000_000).padStart(7, "0");
   const stamp = String(Date.now() % 1000).padStart(3, "0");
   if (country === "MX") return `whatsapp:+5215512${stamp}${n.slice(1)}`;
   if (country === "BR") return `whatsapp:+55119${stamp}0${n}`;
-  return `whatsapp:+1212555${n}`;
+  return `whatsapp:+1212${seven}`;
 }
