@@ -3,6 +3,7 @@
  * Node. Content is bundled (src/worker/content-manifest.ts); the store is Redis over Workers' TCP
  * sockets, one connection per request and nothing shared across requests.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { UserFromGetMe } from "grammy/types";
 import type { Hono } from "hono";
 import { createApp } from "./app.ts";
@@ -31,6 +32,8 @@ let built: Promise<{ app: Hono; config: Config }> | undefined;
 /** Without REDIS_URL (local trials only): state lives as long as the isolate. */
 let isolateStore: Store | undefined;
 const requestStore = createRequestStore();
+/** Work a request started that must finish after its answer (Slack's acked events). */
+const later = new AsyncLocalStorage<Promise<unknown>[]>();
 
 function envStrings(env: Record<string, unknown>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<
@@ -54,6 +57,7 @@ async function build(env: Record<string, unknown>): Promise<{ app: Hono; config:
     speech: content.speech,
     logger,
     telegramBotInfo,
+    waitUntil: (p) => void later.getStore()?.push(p),
   });
   const app = createApp({
     store: requestStore,
@@ -88,10 +92,14 @@ export default {
     const store = config.REDIS_URL
       ? createRedisStore({ url: config.REDIS_URL, shortLived: true })
       : (isolateStore as Store);
+    const pending: Promise<unknown>[] = [];
     try {
-      return await requestStore.run(store, async () => app.fetch(request));
+      return await later.run(pending, () =>
+        requestStore.run(store, async () => app.fetch(request)),
+      );
     } finally {
-      if (config.REDIS_URL) ctx.waitUntil(store.close());
+      const done = Promise.allSettled(pending);
+      ctx.waitUntil(config.REDIS_URL ? done.then(() => store.close()) : done);
     }
   },
 };

@@ -4,6 +4,7 @@ import type { Config } from "../config.ts";
 import type { Logger, Pipeline } from "../core/pipeline.ts";
 import type { Speech } from "../flows/speech.ts";
 import type { Channel } from "./channel.ts";
+import { createSlackChannel } from "./slack/index.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram/index.ts";
 import { createWhatsAppChannel } from "./whatsapp/index.ts";
 
@@ -18,6 +19,8 @@ export async function createChannels(opts: {
   logger: Logger;
   /** Telegram's bot, when already known (Workers keep it per isolate); else one getMe. */
   telegramBotInfo?: UserFromGetMe;
+  /** Keeps a channel's work going after its webhook answered (Workers: the request's waitUntil). */
+  waitUntil?: (p: Promise<unknown>) => void;
 }): Promise<Channel[]> {
   const { config, pipeline, speech, logger } = opts;
   const channels: Channel[] = [];
@@ -54,6 +57,18 @@ export async function createChannels(opts: {
         },
         pipeline,
         logger,
+      }),
+    );
+  }
+  if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
+    channels.push(
+      createSlackChannel({
+        botToken: config.SLACK_BOT_TOKEN,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        apiUrl: config.SLACK_API_URL,
+        pipeline,
+        logger,
+        waitUntil: opts.waitUntil,
       }),
     );
   }
