@@ -1,7 +1,18 @@
 import { z } from "zod";
 
-/** Languages Sprout speaks; the first is the fallback. */
-export const SUPPORTED_LOCALES = ["en", "es"] as const;
+/** Languages Sprout can speak, in the order they are offered (those with a complete folder in locales/). */
+export const SUPPORTED_LOCALES = [
+  "en",
+  "es",
+  "fr",
+  "pt",
+  "ar",
+  "zh",
+  "hi",
+  "sw",
+  "uk",
+  "vi",
+] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
 const optionalString = z

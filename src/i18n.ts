@@ -1,4 +1,5 @@
 import i18next, { type i18n } from "i18next";
+import { SUPPORTED_LOCALES } from "./config.ts";
 import type { Speech } from "./flows/speech.ts";
 import { createLanguageDetector } from "./text/detect-language.ts";
 import { fold } from "./text/normalize.ts";
@@ -36,7 +37,16 @@ export function createSpeech(
   resources: Readonly<Record<string, LocaleResources>>,
   defaultLocale: string,
 ): Speech {
-  const locales = [defaultLocale, ...Object.keys(resources).filter((l) => l !== defaultLocale)];
+  const order = (l: string) => {
+    const i = (SUPPORTED_LOCALES as readonly string[]).indexOf(l);
+    return i < 0 ? SUPPORTED_LOCALES.length : i;
+  };
+  const locales = [
+    defaultLocale,
+    ...Object.keys(resources)
+      .filter((l) => l !== defaultLocale)
+      .sort((a, b) => order(a) - order(b) || a.localeCompare(b)),
+  ];
   const vocab = new Map<string, Vocabulary>();
   for (const [lng, r] of Object.entries(resources)) {
     const parsed = vocabularySchema.safeParse(r.understand);

@@ -26,6 +26,9 @@ import understand0 from "../../locales/en/understand.json" with { type: "json" }
 import common1 from "../../locales/es/common.json" with { type: "json" };
 import understand1 from "../../locales/es/understand.json" with { type: "json" };
 import translation1 from "../../locales/es/activities.json" with { type: "json" };
+import common2 from "../../locales/pt/common.json" with { type: "json" };
+import understand2 from "../../locales/pt/understand.json" with { type: "json" };
+import translation2 from "../../locales/pt/activities.json" with { type: "json" };
 
 export const rawContent: RawContent = {
   flows: [{ file: "flows/bilingual.yaml", text: flow0 }, { file: "flows/child.yaml", text: flow1 }, { file: "flows/delete.yaml", text: flow2 }, { file: "flows/help.yaml", text: flow3 }, { file: "flows/idea.yaml", text: flow4 }, { file: "flows/interests.yaml", text: flow5 }, { file: "flows/language.yaml", text: flow6 }, { file: "flows/nearby.yaml", text: flow7 }, { file: "flows/onboarding.yaml", text: flow8 }, { file: "flows/settings.yaml", text: flow9 }, { file: "flows/start.yaml", text: flow10 }, { file: "flows/stop.yaml", text: flow11 }, { file: "flows/tips.yaml", text: flow12 }],
@@ -33,5 +36,6 @@ export const rawContent: RawContent = {
   locales: {
     "en": { common: common0, understand: understand0 },
     "es": { common: common1, understand: understand1, translation: translation1 },
+    "pt": { common: common2, understand: understand2, translation: translation2 },
   },
 };

@@ -52,7 +52,11 @@ describe.each(readdirSync(dir).filter((f) => f.endsWith(".yaml")))("golden %s", 
         const ids = (got.choices ?? []).map((c) => c.id);
         if ("key" in want) {
           expect(got.text, where).toBe(speech.t(locale, want.key, want.vars));
-          if (want.choices) expect(ids, where).toEqual(want.choices);
+          // "$languages": every language Sprout speaks, in the order offered.
+          const choices = want.choices?.flatMap((c) =>
+            c === "$languages" ? [...speech.locales] : [c],
+          );
+          if (choices) expect(ids, where).toEqual(choices);
         } else {
           const title = /^🌱 (.+) · \d+ min$/m.exec(got.text)?.[1];
           const activity = catalog.activities.find(

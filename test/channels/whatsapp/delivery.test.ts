@@ -187,22 +187,21 @@ describe("WhatsApp with Content templates", () => {
   it("sends quick replies and list pickers, and reads the taps back", async () => {
     const family = newNumber();
     await h.post(WEBHOOK, inboundForm("inbound-text", family, { Body: "hi" }));
-    expect(h.fake.messages.map((m) => [m.Body, m.ContentSid])).toEqual([
-      [t("onboarding.greeting"), undefined],
-      [undefined, QUICK_2],
-    ]);
-    expect(JSON.parse(h.fake.messages[1]?.ContentVariables ?? "")).toEqual({
-      "1": t("language.question"),
-      "2": "English",
-      "3": "Español",
-      "5": "en",
-      "6": "es",
+    await h.post(WEBHOOK, inboundForm("inbound-text", family, { Body: "English" }));
+    // The consent question has two choices: the two-button quick-reply template.
+    const consent = h.fake.messages.at(-1);
+    expect([consent?.Body, consent?.ContentSid]).toEqual([undefined, QUICK_2]);
+    expect(JSON.parse(consent?.ContentVariables ?? "")).toEqual({
+      "1": t("onboarding.consent"),
+      "2": t("choice.yes"),
+      "3": t("choice.no_thanks"),
+      "5": "yes",
+      "6": "no",
     });
 
     h.fake.reset();
     const tap = (id: string) =>
       h.post(WEBHOOK, inboundForm("inbound-quick-reply-button", family, { ButtonPayload: id }));
-    await tap("en");
     await tap("yes");
     await h.post(WEBHOOK, inboundForm("inbound-text", family, { Body: "4" }));
     await tap("done");

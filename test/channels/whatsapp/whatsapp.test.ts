@@ -28,7 +28,7 @@ function whatsappSuite(name: string, makeStore: () => Store) {
       expect(await res.text()).toBe(EMPTY_TWIML);
       expect(h.bodies(family)).toEqual([
         t("onboarding.greeting"),
-        `${t("language.question")}\n\n${numberedChoices("English", "Español")}`,
+        `${t("language.question")}\n\n${numberedChoices(...realContent().speech.locales.map((l) => t("language.name", undefined, l)))}`,
       ]);
       for (const m of h.fake.messages)
         expect(m).toMatchObject({
