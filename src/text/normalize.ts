@@ -17,20 +17,26 @@ export function asciiDigits(text: string): string {
  * @example fold("¡Tiene 3 AÑOS!") // "tiene 3 anos"
  */
 export function fold(text: string): string {
-  return asciiDigits(text)
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/(\d)\s*(?:1\/2|1⁄2)/g, "$1½")
-    .replace(/½/g, " ½ ")
-    .normalize("NFD")
-    .replace(/([a-z])[\u0300-\u036f]+/g, "$1")
-    .normalize("NFC")
-    .replace(/(\d),(\d)/g, "$1.$2")
-    .replace(/[^\p{L}\p{N}\p{M}½.?/'’👍👎\s]/gu, " ")
-    .replace(/’/g, "'")
-    .replace(/(^|\s)[.']+|[.']+(?=\s|$)/g, "$1")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    asciiDigits(text)
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/(\d)\s*(?:1\/2|1⁄2)/g, "$1½")
+      .replace(/½/g, " ½ ")
+      .normalize("NFD")
+      .replace(/([a-z])[\u0300-\u036f]+/g, "$1")
+      .normalize("NFC")
+      // Arabic letters people type interchangeably: alef forms, taa marbuta / haa, alef maqsura / yaa.
+      .replace(/[أإآ]/g, "ا")
+      .replace(/ة/g, "ه")
+      .replace(/ى/g, "ي")
+      .replace(/(\d),(\d)/g, "$1.$2")
+      .replace(/[^\p{L}\p{N}\p{M}½.?/'’👍👎\s]/gu, " ")
+      .replace(/’/g, "'")
+      .replace(/(^|\s)[.']+|[.']+(?=\s|$)/g, "$1")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

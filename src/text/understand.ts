@@ -50,12 +50,12 @@ function patterns(lex: Lexicon): Patterns {
     const unit = `(?:${lex.years})|(?:${lex.months})`;
     p = {
       ageAll: new RegExp(
-        `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s+(${half}))?`,
+        `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s*(${half}))?`,
         "gu",
       ),
       pair: new RegExp(`(\\d+)\\s*(?:,|${lex.and})\\s*(\\d+)\\s*-?\\s*(${unit})`, "u"),
       age: new RegExp(
-        `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s+(${half}))?`,
+        `${NUM}\\s*(${half})?\\s*-?\\s*(?:(${lex.years})|(${lex.months})|(${lex.weeks}))(?:\\s*(${half}))?`,
         "u",
       ),
       lone: new RegExp(`(?<![\\d.])${NUM}\\s*(${half})?(?![\\d.])`, "u"),

@@ -21,21 +21,29 @@ import activities4 from "../../content/activities/batch-d1-ages-8-12.yaml";
 import activities5 from "../../content/activities/batch-d2-ages-8-12.yaml";
 import activities6 from "../../content/activities/early-years.yaml";
 import activities7 from "../../content/activities/school-age.yaml";
-import common0 from "../../locales/en/common.json" with { type: "json" };
-import understand0 from "../../locales/en/understand.json" with { type: "json" };
-import common1 from "../../locales/es/common.json" with { type: "json" };
-import understand1 from "../../locales/es/understand.json" with { type: "json" };
-import translation1 from "../../locales/es/activities.json" with { type: "json" };
-import common2 from "../../locales/pt/common.json" with { type: "json" };
-import understand2 from "../../locales/pt/understand.json" with { type: "json" };
-import translation2 from "../../locales/pt/activities.json" with { type: "json" };
+import common0 from "../../locales/ar/common.json" with { type: "json" };
+import understand0 from "../../locales/ar/understand.json" with { type: "json" };
+import translation0 from "../../locales/ar/activities.json" with { type: "json" };
+import common1 from "../../locales/en/common.json" with { type: "json" };
+import understand1 from "../../locales/en/understand.json" with { type: "json" };
+import common2 from "../../locales/es/common.json" with { type: "json" };
+import understand2 from "../../locales/es/understand.json" with { type: "json" };
+import translation2 from "../../locales/es/activities.json" with { type: "json" };
+import common3 from "../../locales/pt/common.json" with { type: "json" };
+import understand3 from "../../locales/pt/understand.json" with { type: "json" };
+import translation3 from "../../locales/pt/activities.json" with { type: "json" };
+import common4 from "../../locales/zh/common.json" with { type: "json" };
+import understand4 from "../../locales/zh/understand.json" with { type: "json" };
+import translation4 from "../../locales/zh/activities.json" with { type: "json" };
 
 export const rawContent: RawContent = {
   flows: [{ file: "flows/bilingual.yaml", text: flow0 }, { file: "flows/child.yaml", text: flow1 }, { file: "flows/delete.yaml", text: flow2 }, { file: "flows/help.yaml", text: flow3 }, { file: "flows/idea.yaml", text: flow4 }, { file: "flows/interests.yaml", text: flow5 }, { file: "flows/language.yaml", text: flow6 }, { file: "flows/nearby.yaml", text: flow7 }, { file: "flows/onboarding.yaml", text: flow8 }, { file: "flows/settings.yaml", text: flow9 }, { file: "flows/start.yaml", text: flow10 }, { file: "flows/stop.yaml", text: flow11 }, { file: "flows/tips.yaml", text: flow12 }],
   activities: [{ file: "content/activities/babies.yaml", text: activities0 }, { file: "content/activities/batch-a-babies-toddlers.yaml", text: activities1 }, { file: "content/activities/batch-b-ages-1-4.yaml", text: activities2 }, { file: "content/activities/batch-c-ages-5-7.yaml", text: activities3 }, { file: "content/activities/batch-d1-ages-8-12.yaml", text: activities4 }, { file: "content/activities/batch-d2-ages-8-12.yaml", text: activities5 }, { file: "content/activities/early-years.yaml", text: activities6 }, { file: "content/activities/school-age.yaml", text: activities7 }],
   locales: {
-    "en": { common: common0, understand: understand0 },
-    "es": { common: common1, understand: understand1, translation: translation1 },
-    "pt": { common: common2, understand: understand2, translation: translation2 },
+    "ar": { common: common0, understand: understand0, translation: translation0 },
+    "en": { common: common1, understand: understand1 },
+    "es": { common: common2, understand: understand2, translation: translation2 },
+    "pt": { common: common3, understand: understand3, translation: translation3 },
+    "zh": { common: common4, understand: understand4, translation: translation4 },
   },
 };
