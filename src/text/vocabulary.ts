@@ -19,7 +19,8 @@ const words = z.array(z.string().min(1)).min(1);
 
 /** The shape of `locales/<lng>/understand.json`: the words Sprout understands in a language. */
 export const vocabularySchema = z.strictObject({
-  numbers: z.record(z.string(), z.number().int().min(0).max(100)),
+  /** Number words -> value; halves allowed ("ढाई" 2.5, "डेढ़" 1.5). */
+  numbers: z.record(z.string(), z.number().min(0).max(100).multipleOf(0.5)),
   and_a_half: words,
   months: words,
   years: words,

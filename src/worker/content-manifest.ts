@@ -29,12 +29,18 @@ import understand1 from "../../locales/en/understand.json" with { type: "json" }
 import common2 from "../../locales/es/common.json" with { type: "json" };
 import understand2 from "../../locales/es/understand.json" with { type: "json" };
 import translation2 from "../../locales/es/activities.json" with { type: "json" };
-import common3 from "../../locales/pt/common.json" with { type: "json" };
-import understand3 from "../../locales/pt/understand.json" with { type: "json" };
-import translation3 from "../../locales/pt/activities.json" with { type: "json" };
-import common4 from "../../locales/zh/common.json" with { type: "json" };
-import understand4 from "../../locales/zh/understand.json" with { type: "json" };
-import translation4 from "../../locales/zh/activities.json" with { type: "json" };
+import common3 from "../../locales/fr/common.json" with { type: "json" };
+import understand3 from "../../locales/fr/understand.json" with { type: "json" };
+import translation3 from "../../locales/fr/activities.json" with { type: "json" };
+import common4 from "../../locales/hi/common.json" with { type: "json" };
+import understand4 from "../../locales/hi/understand.json" with { type: "json" };
+import translation4 from "../../locales/hi/activities.json" with { type: "json" };
+import common5 from "../../locales/pt/common.json" with { type: "json" };
+import understand5 from "../../locales/pt/understand.json" with { type: "json" };
+import translation5 from "../../locales/pt/activities.json" with { type: "json" };
+import common6 from "../../locales/zh/common.json" with { type: "json" };
+import understand6 from "../../locales/zh/understand.json" with { type: "json" };
+import translation6 from "../../locales/zh/activities.json" with { type: "json" };
 
 export const rawContent: RawContent = {
   flows: [{ file: "flows/bilingual.yaml", text: flow0 }, { file: "flows/child.yaml", text: flow1 }, { file: "flows/delete.yaml", text: flow2 }, { file: "flows/help.yaml", text: flow3 }, { file: "flows/idea.yaml", text: flow4 }, { file: "flows/interests.yaml", text: flow5 }, { file: "flows/language.yaml", text: flow6 }, { file: "flows/nearby.yaml", text: flow7 }, { file: "flows/onboarding.yaml", text: flow8 }, { file: "flows/settings.yaml", text: flow9 }, { file: "flows/start.yaml", text: flow10 }, { file: "flows/stop.yaml", text: flow11 }, { file: "flows/tips.yaml", text: flow12 }],
@@ -43,7 +49,9 @@ export const rawContent: RawContent = {
     "ar": { common: common0, understand: understand0, translation: translation0 },
     "en": { common: common1, understand: understand1 },
     "es": { common: common2, understand: understand2, translation: translation2 },
-    "pt": { common: common3, understand: understand3, translation: translation3 },
-    "zh": { common: common4, understand: understand4, translation: translation4 },
+    "fr": { common: common3, understand: understand3, translation: translation3 },
+    "hi": { common: common4, understand: understand4, translation: translation4 },
+    "pt": { common: common5, understand: understand5, translation: translation5 },
+    "zh": { common: common6, understand: understand6, translation: translation6 },
   },
 };
