@@ -1,6 +1,7 @@
 import { hashString } from "../catalog/recommend.ts";
 import { type EngineDeps, runTurn } from "../flows/engine.ts";
 import { SESSION_TTL_SECONDS, type Store } from "../store/store.ts";
+import { createKeyedQueue } from "./keyed-queue.ts";
 import {
   type FamilyId,
   type FamilyState,
@@ -59,7 +60,7 @@ export function createPipeline(opts: {
   const { store, content } = opts;
   const now = opts.now ?? (() => new Date());
   const logger = opts.logger ?? silentLogger;
-  const queues = new Map<FamilyId, Promise<unknown>>();
+  const queue = createKeyedQueue();
 
   async function turn(inbound: Inbound, dedupeKey?: string): Promise<Outbound[] | null> {
     let loaded: FamilyState | null;
@@ -99,21 +100,9 @@ export function createPipeline(opts: {
     }
   }
 
-  /** Runs `task` after the family's previous turn, so one family's turns never interleave. */
-  function serial<T>(familyId: FamilyId, task: () => Promise<T>): Promise<T> {
-    const previous = queues.get(familyId) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    queues.set(familyId, settled);
-    void settled.then(() => {
-      if (queues.get(familyId) === settled) queues.delete(familyId);
-    });
-    return next;
-  }
-
   return {
     handle: (inbound, o) =>
-      serial(inbound.familyId, async () => {
+      queue.run(inbound.familyId, async () => {
         const out = await turn(inbound, o?.dedupeKey);
         if (out && o?.deliver) await o.deliver(out);
         return out;

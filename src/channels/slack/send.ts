@@ -1,4 +1,5 @@
 import { webApi } from "@slack/bolt";
+import { createKeyedQueue } from "../../core/keyed-queue.ts";
 import { type Logger, redact } from "../../core/pipeline.ts";
 import type { FamilyId, Outbound } from "../../core/types.ts";
 import type { SendOutcome } from "../channel.ts";
@@ -97,7 +98,7 @@ export function createSlackSender(opts: {
   maxRateLimitRetries?: number;
 }) {
   const maxRetries = opts.maxRateLimitRetries ?? 3;
-  const queues = new Map<FamilyId, Promise<SendOutcome>>();
+  const queue = createKeyedQueue();
   const channels = new Map<FamilyId, string>();
 
   function remember(familyId: FamilyId, channel: string) {
@@ -197,16 +198,9 @@ export function createSlackSender(opts: {
         sendNow(familyId, messages, channel).catch(
           (): SendOutcome => ({ status: "failed", reason: "error" }),
         );
-      const next = (queues.get(familyId) ?? Promise.resolve()).then(task, task);
-      queues.set(familyId, next);
-      void next.then(() => {
-        if (queues.get(familyId) === next) queues.delete(familyId);
-      });
-      return next;
+      return queue.run(familyId, task);
     },
     /** Resolves once every send under way has finished. */
-    async idle(): Promise<void> {
-      while (queues.size > 0) await Promise.all([...queues.values()]);
-    },
+    idle: () => queue.idle(),
   };
 }

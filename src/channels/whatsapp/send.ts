@@ -1,4 +1,5 @@
 import twilio from "twilio";
+import { createKeyedQueue } from "../../core/keyed-queue.ts";
 import { type Logger, redact } from "../../core/pipeline.ts";
 import type { FamilyId, Outbound } from "../../core/types.ts";
 import type { SendOptions, SendOutcome } from "../channel.ts";
@@ -92,7 +93,7 @@ export function createWhatsAppSender(opts: {
   const maxRetries = opts.maxRetries ?? 3;
   const retryBaseMs = opts.retryBaseMs ?? 500;
   const now = opts.now ?? Date.now;
-  const queues = new Map<FamilyId, Promise<unknown>>();
+  const queue = createKeyedQueue();
 
   /** One create, retried while it may help; resolves to why it stopped, or null when sent. */
   async function deliver(to: FamilyId, message: WhatsAppMessage): Promise<Verdict | null> {
@@ -173,16 +174,9 @@ export function createWhatsAppSender(opts: {
         sendNow(familyId, messages, o).catch(
           (err: unknown): SendOutcome => ({ status: "failed", reason: scrub(String(err)) }),
         );
-      const next = (queues.get(familyId) ?? Promise.resolve()).then(task);
-      queues.set(familyId, next);
-      void next.then(() => {
-        if (queues.get(familyId) === next) queues.delete(familyId);
-      });
-      return next;
+      return queue.run(familyId, task);
     },
     /** Resolves once every send under way has finished. */
-    async idle(): Promise<void> {
-      while (queues.size > 0) await Promise.all([...queues.values()]);
-    },
+    idle: () => queue.idle(),
   };
 }
