@@ -47,7 +47,8 @@ function startServer(
   });
 }
 
-let updateId = 1;
+/** Fresh per run: update ids are remembered (dedupe) in Redis across runs. */
+let updateId = 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
 function update(): string {
   const chat = 100_000 + (updateId % CHATS);
   const from = { id: chat, is_bot: false, first_name: "B", language_code: "en" };
@@ -107,6 +108,11 @@ const scenarios: Array<{ name: string; script: string; env: Record<string, strin
     name: "minimal grammY bot (floor)",
     script: "bench/servers/grammy-minimal.ts",
     env: { ...common, BOT_INFO: JSON.stringify(FAKE_BOT_INFO) },
+  },
+  {
+    name: "grammY bot, activity-size reply",
+    script: "bench/servers/grammy-minimal.ts",
+    env: { ...common, BOT_INFO: JSON.stringify(FAKE_BOT_INFO), BIG_REPLY: "1" },
   },
   { name: "Sprout, memory store", script: "src/node.ts", env: common },
 ];
