@@ -39,6 +39,10 @@ interface Patterns {
   lone: RegExp;
   minutes: RegExp;
   hours: RegExp;
+  /** Unit before number ("miaka 4"): groups 1-3 years/months/weeks, 4 the number, 5 a half. */
+  ageFirst?: RegExp;
+  minutesFirst?: RegExp;
+  hoursFirst?: RegExp;
 }
 const compiled = new WeakMap<Lexicon, Patterns>();
 
@@ -62,6 +66,15 @@ function patterns(lex: Lexicon): Patterns {
       minutes: new RegExp(`${NUM}\\s*(?:${lex.minutes})`, "u"),
       hours: new RegExp(`${NUM}\\s*(?:${lex.hours})`, "u"),
     };
+    const f = lex.unitFirst;
+    if (f) {
+      p.ageFirst = new RegExp(
+        `(?:(${f.years})|(${f.months})|(${f.weeks}))\\s*${NUM}(?:\\s*(${half}))?`,
+        "gu",
+      );
+      p.minutesFirst = new RegExp(`(?:${f.minutes})\\s*${NUM}`, "u");
+      p.hoursFirst = new RegExp(`(?:${f.hours})\\s*${NUM}`, "u");
+    }
     compiled.set(lex, p);
   }
   return p;
@@ -78,6 +91,8 @@ export function parseAge(
   opts: { bare?: boolean } = {},
 ): number | undefined {
   const s = prepare(text, lex);
+  const first = unitFirstAges(s, lex)[0];
+  if (first !== undefined) return first;
   const m = patterns(lex).age.exec(s);
   if (m) {
     const n = Number(m[1]) + (m[2] || m[6] ? 0.5 : 0);
@@ -92,6 +107,20 @@ export function parseAge(
   if (n <= 12) return Math.round(n * 12);
   if (n <= 36 && Number.isInteger(n)) return n;
   return undefined;
+}
+
+/** Ages written unit first ("miezi 6"), in the languages that write them so. */
+function unitFirstAges(s: string, lex: Lexicon): number[] {
+  const re = patterns(lex).ageFirst;
+  return re ? [...s.matchAll(re)].map((m) => monthsOfUnitFirst(m as RegExpExecArray)) : [];
+}
+
+/** Months from a unit-first match ("miezi 6", "miaka 2 na nusu"). */
+function monthsOfUnitFirst(m: RegExpExecArray): number {
+  const n = Number(m[4]) + (m[5] ? 0.5 : 0);
+  if (m[1]) return Math.round(n * 12);
+  if (m[2]) return Math.round(n);
+  return Math.floor(n / 4.35);
 }
 
 function monthsOf(m: RegExpExecArray): number {
@@ -114,6 +143,7 @@ export function parseAges(text: string, lex: Lexicon): number[] {
     const years = new RegExp(`^(?:${lex.years})$`, "u").test(pair[3] ?? "");
     for (const n of [pair[1], pair[2]]) ages.push(years ? Number(n) * 12 : Number(n));
   }
+  for (const months of unitFirstAges(s, lex)) if (!ages.includes(months)) ages.push(months);
   for (const m of s.matchAll(pats.ageAll)) {
     const months = monthsOf(m as RegExpExecArray);
     if (!ages.includes(months)) ages.push(months);
@@ -126,7 +156,12 @@ export function parseMinutes(text: string, lex: Lexicon): number | undefined {
   const s = prepare(text, lex);
   if (s.search(lex.halfHour) >= 0) return 30;
   if (s.search(lex.quarterHour) >= 0) return 15;
-  const min = patterns(lex).minutes.exec(s);
+  const pats = patterns(lex);
+  const before = pats.minutesFirst?.exec(s);
+  if (before) return Math.round(Number(before[1]));
+  const beforeHours = pats.hoursFirst?.exec(s);
+  if (beforeHours) return Math.round(Number(beforeHours[1]) * 60);
+  const min = pats.minutes.exec(s);
   if (min) return Math.round(Number(min[1]));
   const hours = patterns(lex).hours.exec(s);
   if (hours) return Math.round(Number(hours[1]) * 60);

@@ -55,11 +55,15 @@ export const vocabularySchema = z.strictObject({
   languages: z.record(z.string(), words),
   /** Everyday words that tell the language of a message ("the", "para", "hola"). */
   common_words: words,
+  /** The unit comes before the number ("miaka 4", "dakika 10"), as in Swahili. */
+  unit_first: z.boolean().optional(),
 });
 export type Vocabulary = z.infer<typeof vocabularySchema>;
 
 /** Compiled matchers for one or more languages' vocabularies. */
 export interface Lexicon {
+  /** Unit words of the languages that put the unit before the number, when any. */
+  unitFirst?: { years: string; months: string; weeks: string; minutes: string; hours: string };
   numberWords: RegExp;
   numberValue: Map<string, number>;
   half: RegExp;
@@ -94,7 +98,20 @@ export function compileLexicon(vocabularies: readonly Vocabulary[]): Lexicon {
   for (const v of vocabularies)
     for (const [w, n] of Object.entries(v.numbers)) numberValue.set(fold(w), n);
   const languageCodes = [...new Set(vocabularies.flatMap((v) => Object.keys(v.languages)))];
+  const first = vocabularies.filter((v) => v.unit_first);
+  const firstWords = (key: "years" | "months" | "weeks" | "minutes" | "hours") =>
+    wordsPattern(first.flatMap((v) => v[key]));
   return {
+    unitFirst:
+      first.length > 0
+        ? {
+            years: firstWords("years"),
+            months: firstWords("months"),
+            weeks: firstWords("weeks"),
+            minutes: firstWords("minutes"),
+            hours: firstWords("hours"),
+          }
+        : undefined,
     numberWords: re([...numberValue.keys()]),
     numberValue,
     half: re(all("and_a_half")),

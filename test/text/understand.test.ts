@@ -100,3 +100,18 @@ describe("quick requests", () => {
     expect(parseRequest("thank you so much!", en())).toEqual({});
   });
 });
+
+describe("languages that put the unit first (Swahili)", () => {
+  const sw = () => realContent().speech.lexicon("sw");
+  it.skipIf(!realContent().speech.locales.includes("sw"))(
+    "reads miezi 6, miaka 2 na nusu, dakika 10",
+    () => {
+      expect(parseAge("miezi 6", sw(), { bare: true })).toBe(6);
+      expect(parseAge("miaka 2 na nusu", sw(), { bare: true })).toBe(30);
+      expect(parseRequest("mtoto wa miaka 4, dakika 10", sw())).toMatchObject({
+        ageMonths: 48,
+        minutes: 10,
+      });
+    },
+  );
+});
