@@ -41,9 +41,12 @@ import translation5 from "../../locales/pt/activities.json" with { type: "json" 
 import common6 from "../../locales/sw/common.json" with { type: "json" };
 import understand6 from "../../locales/sw/understand.json" with { type: "json" };
 import translation6 from "../../locales/sw/activities.json" with { type: "json" };
-import common7 from "../../locales/zh/common.json" with { type: "json" };
-import understand7 from "../../locales/zh/understand.json" with { type: "json" };
-import translation7 from "../../locales/zh/activities.json" with { type: "json" };
+import common7 from "../../locales/vi/common.json" with { type: "json" };
+import understand7 from "../../locales/vi/understand.json" with { type: "json" };
+import translation7 from "../../locales/vi/activities.json" with { type: "json" };
+import common8 from "../../locales/zh/common.json" with { type: "json" };
+import understand8 from "../../locales/zh/understand.json" with { type: "json" };
+import translation8 from "../../locales/zh/activities.json" with { type: "json" };
 
 export const rawContent: RawContent = {
   flows: [{ file: "flows/bilingual.yaml", text: flow0 }, { file: "flows/child.yaml", text: flow1 }, { file: "flows/delete.yaml", text: flow2 }, { file: "flows/help.yaml", text: flow3 }, { file: "flows/idea.yaml", text: flow4 }, { file: "flows/interests.yaml", text: flow5 }, { file: "flows/language.yaml", text: flow6 }, { file: "flows/nearby.yaml", text: flow7 }, { file: "flows/onboarding.yaml", text: flow8 }, { file: "flows/settings.yaml", text: flow9 }, { file: "flows/start.yaml", text: flow10 }, { file: "flows/stop.yaml", text: flow11 }, { file: "flows/tips.yaml", text: flow12 }],
@@ -56,6 +59,7 @@ export const rawContent: RawContent = {
     "hi": { common: common4, understand: understand4, translation: translation4 },
     "pt": { common: common5, understand: understand5, translation: translation5 },
     "sw": { common: common6, understand: understand6, translation: translation6 },
-    "zh": { common: common7, understand: understand7, translation: translation7 },
+    "vi": { common: common7, understand: understand7, translation: translation7 },
+    "zh": { common: common8, understand: understand8, translation: translation8 },
   },
 };

@@ -9,6 +9,7 @@ describe("the language of a message", () => {
     ["Hola, necesito una idea para mi hija", "es"],
     ["idea para mi hija de 3 años, 15 minutos, en casa", "es"],
     ["hi", "en"],
+    ["Xin chào, con tôi 3 tuổi", "vi"],
     ["something for my 4 year old, 10 minutes, rainy day", "en"],
   ])("%j is %s", (text, lng) => expect(detect(text)).toBe(lng));
 

@@ -115,3 +115,22 @@ describe("languages that put the unit first (Swahili)", () => {
     },
   );
 });
+
+describe("Vietnamese", () => {
+  const vi = () => realContent().speech.lexicon("vi");
+  it("reads ages, minutes, setting and weather", () => {
+    expect(parseAge("bé 18 tháng", vi(), { bare: true })).toBe(18);
+    expect(parseAge("2 tuổi rưỡi", vi(), { bare: true })).toBe(30);
+    expect(parseAge("bốn tuổi", vi(), { bare: true })).toBe(48);
+    expect(parseRequest("con tôi 4 tuổi, 10 phút, trời mưa", vi())).toMatchObject({
+      ageMonths: 48,
+      minutes: 10,
+      wet: true,
+    });
+    expect(parseRequest("ở nhà, yên tĩnh, nửa tiếng", vi())).toMatchObject({
+      setting: "home",
+      energy: "calm",
+      minutes: 30,
+    });
+  });
+});
