@@ -45,6 +45,12 @@ const templateSids = z
       : v,
   );
 
+/** Proactive sends a second on a channel (broadcasts, tips). */
+const rate = z.coerce
+  .number({ message: "must be messages a second, e.g. 10" })
+  .positive("must be above 0")
+  .max(1000, "must be at most 1000");
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -76,6 +82,19 @@ const schema = z
     TWILIO_API_BASE: url.default("https://api.twilio.com"),
     TWILIO_CONTENT_QUICK_REPLY: templateSids.optional(),
     TWILIO_CONTENT_LIST_PICKER: templateSids.optional(),
+    /** An approved utility template ("this week's ideas are ready") for tips outside 24 hours. */
+    TWILIO_CONTENT_TIPS: z
+      .string()
+      .regex(/^HX[0-9a-f]{32}$/, "must be a Content SID like HX…")
+      .optional(),
+    /** An approved template for broadcasts outside 24 hours ({{1}} = the opportunity's title). */
+    TWILIO_CONTENT_BROADCAST: z
+      .string()
+      .regex(/^HX[0-9a-f]{32}$/, "must be a Content SID like HX…")
+      .optional(),
+    TELEGRAM_SEND_RATE: rate.default(30),
+    WHATSAPP_SEND_RATE: rate.default(10),
+    SLACK_SEND_RATE: rate.default(5),
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_API_URL: url.default("https://slack.com/api/"),

@@ -21,6 +21,7 @@ const KEYWORDS = [
   "idea",
   "nearby",
   "tips",
+  "tips_off",
   "settings",
   "language",
   "help",

@@ -9,7 +9,13 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { buildContent } from "./content.ts";
 import { readContentFiles } from "./content-files.ts";
 import { createPipeline, type Logger } from "./core/pipeline.ts";
+import { openQueue } from "./jobs/open.ts";
+import type { JobData } from "./jobs/queue.ts";
 import { openStore } from "./store/open.ts";
+import { createTipsRunner } from "./tips/runner.ts";
+
+/** How often due tips are looked for (each process; the store lets one of them take each). */
+const TICK_MS = 30_000;
 
 const logger: Logger = {
   info: (msg, data) => console.log(JSON.stringify({ level: "info", msg, ...data })),
@@ -20,8 +26,31 @@ async function main() {
   const config = loadConfig(process.env);
   const content = buildContent(readContentFiles(), config.DEFAULT_LOCALE);
   const store = openStore(config);
-  const pipeline = createPipeline({ store, content, logger });
+  const engine = { ...content, whatsappTipsTemplate: Boolean(config.TWILIO_CONTENT_TIPS) };
+  const pipeline = createPipeline({ store, content: engine, logger, tips: content });
   const channels = await createChannels({ config, pipeline, speech: content.speech, logger });
+  const queue = openQueue(config, {
+    onFailed: (data, error) =>
+      logger.error("job given up", { kind: data.kind, error: String(error) }),
+  });
+  const tips = createTipsRunner({
+    store,
+    queue,
+    pipeline,
+    channels: new Map(channels.map((c) => [c.name, c])),
+    content,
+    logger,
+    whatsappTemplate: config.TWILIO_CONTENT_TIPS,
+  });
+  queue.start(async (job: JobData) => {
+    if (job.kind === "tip") return tips.run(job.familyId, job.slot);
+    return { status: "done" };
+  });
+  const tick = () =>
+    tips.tick().catch((err: unknown) => logger.error("tips tick failed", { error: String(err) }));
+  const ticker = setInterval(tick, TICK_MS);
+  ticker.unref();
+  void tick();
   const app = createApp({
     store,
     adminToken: config.ADMIN_TOKEN,
@@ -44,7 +73,10 @@ async function main() {
   });
   const stop = () => {
     server.close();
-    void Promise.all(channels.map((c) => c.close()))
+    clearInterval(ticker);
+    void queue
+      .close()
+      .then(() => Promise.all(channels.map((c) => c.close())))
       .then(() => store.close())
       .finally(() => process.exit(0));
   };

@@ -1,6 +1,8 @@
 import { hashString } from "../catalog/recommend.ts";
 import { type EngineDeps, runTurn } from "../flows/engine.ts";
 import { SESSION_TTL_SECONDS, type Store } from "../store/store.ts";
+import { composeTip, type TipDeps } from "../tips/compose.ts";
+import { nextSlot } from "../tips/schedule.ts";
 import { createKeyedQueue } from "./keyed-queue.ts";
 import {
   type FamilyId,
@@ -8,6 +10,7 @@ import {
   type Inbound,
   newProfile,
   type Outbound,
+  type Profile,
 } from "./types.ts";
 
 /** A logger that never receives secrets or phone numbers in clear (see `redact`). */
@@ -42,6 +45,15 @@ export interface Pipeline {
   ): Promise<Outbound[] | null>;
   /** The platform said the family cannot be reached (blocked, invalid number): stop sending. */
   markUnreachable(familyId: FamilyId, reason: string): Promise<void>;
+  /** Runs work on one family's state in turn with its conversation (proactive sends). */
+  withFamily<T>(familyId: FamilyId, work: () => Promise<T>): Promise<T>;
+}
+
+/** The part of a profile its tip schedule depends on ("" when it gets no tips). */
+function tipsPlanKey(p: Profile): string {
+  if (!p.tips || p.optedOut || p.unreachable) return "";
+  const { days, hour, minute, tz } = p.tips;
+  return JSON.stringify([days, hour, minute, tz]);
 }
 
 /** How long a platform's delivery id is remembered, to answer redeliveries once. */
@@ -56,11 +68,25 @@ export function createPipeline(opts: {
   content: EngineDeps;
   now?: () => Date;
   logger?: Logger;
+  /** Weekly tips' words: a tip held back (WhatsApp window) goes out when the family writes. */
+  tips?: TipDeps;
 }): Pipeline {
   const { store, content } = opts;
   const now = opts.now ?? (() => new Date());
   const logger = opts.logger ?? silentLogger;
   const queue = createKeyedQueue();
+
+  /** A tip held back (WhatsApp outside 24 hours): its messages, and the profile let go of it. */
+  function heldTip(familyId: FamilyId, profile: Profile): Outbound[] | undefined {
+    const pending = profile.pendingTip;
+    if (!pending) return undefined;
+    delete profile.pendingTip;
+    if (!opts.tips || !profile.tips) return undefined;
+    const tip = composeTip(opts.tips, profile, profile.tips, new Date(pending.slot), familyId);
+    if (!tip) return undefined;
+    profile.tips = tip.subscription;
+    return tip.out.map((m) => ({ kind: "text", text: m.text }));
+  }
 
   async function turn(inbound: Inbound, dedupeKey?: string): Promise<Outbound[] | null> {
     let loaded: FamilyState | null;
@@ -73,12 +99,15 @@ export function createPipeline(opts: {
       loaded = claim.state;
     } else loaded = await store.loadFamily(inbound.familyId);
     const state = loaded ?? { profile: newProfile(), session: null };
+    const planBefore = loaded ? tipsPlanKey(loaded.profile) : "";
     const at = now();
     state.profile.lastInboundAt = at.getTime();
     delete state.profile.unreachable;
+    const held = heldTip(inbound.familyId, state.profile);
     const { event } = inbound;
     try {
       const result = runTurn(content, state, event, {
+        familyId: inbound.familyId,
         now: at,
         localeHint: inbound.localeHint,
         detectedLocale:
@@ -87,12 +116,19 @@ export function createPipeline(opts: {
             : undefined,
         seed: hashString(inbound.familyId),
       });
-      if (result.deleted) await store.deleteFamily(inbound.familyId);
-      else
-        await store.saveFamily(inbound.familyId, result.state, {
-          sessionTtlSeconds: SESSION_TTL_SECONDS,
-        });
-      return result.out;
+      if (result.deleted) {
+        await store.deleteFamily(inbound.familyId);
+        return result.out;
+      }
+      await store.saveFamily(inbound.familyId, result.state, {
+        sessionTtlSeconds: SESSION_TTL_SECONDS,
+      });
+      const plan = tipsPlanKey(result.state.profile);
+      if (plan !== planBefore) {
+        const tips = result.state.profile.tips;
+        await store.setTipDue(inbound.familyId, plan && tips ? nextSlot(tips, at).getTime() : null);
+      }
+      return held ? [...held, ...result.out] : result.out;
     } catch (err) {
       logger.error("turn failed", { family: redact(inbound.familyId), error: String(err) });
       const locale = state.profile.locale ?? content.speech.defaultLocale;
@@ -107,6 +143,7 @@ export function createPipeline(opts: {
         if (out && o?.deliver) await o.deliver(out);
         return out;
       }),
+    withFamily: (familyId, work) => queue.run(familyId, work),
     // Not queued behind the family's turns: a delivery inside a turn may call it.
     async markUnreachable(familyId, reason) {
       const state = await store.loadFamily(familyId);

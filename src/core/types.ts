@@ -89,6 +89,30 @@ export interface Profile {
   stretch?: number;
   /** Where the family is, rounded to about 1 km (only with consent). */
   area?: { lat: number; lng: number };
+  /** The family's time zone (IANA), once known. */
+  tz?: string;
+  /** Weekly tips, when subscribed. */
+  tips?: TipsSubscription;
+  /** A tip that could not be sent (WhatsApp outside 24 hours): sent when the family next writes. */
+  pendingTip?: { slot: number };
+  /** Agreed to hear about opportunities near them (nearby, broadcasts). */
+  opportunities?: boolean;
+  /** Opportunities the family asked to be reminded of (id -> reminder time, ms). */
+  reminders?: Record<string, number>;
+}
+
+/** Weekly tips: how many, which local weekdays (0 = Sunday) and time, in which zone. */
+export interface TipsSubscription {
+  perWeek: number;
+  days: number[];
+  hour: number;
+  minute: number;
+  tz: string;
+  /** The week ("YYYY-MM-DD" of its Monday) and the activity its tips are about. */
+  week?: string;
+  activity?: string;
+  /** Activity ids of past weeks' tips, newest last: none comes again within a year. */
+  seen?: string[];
 }
 
 /** Where a family is in a conversation; expires. */

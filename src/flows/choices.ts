@@ -8,11 +8,26 @@ export type Facts = (name: string) => string;
 
 /** The choices a step offers right now, in the family's language. */
 export function buildChoices(
-  spec: readonly FlowChoice[] | "languages" | "second_languages" | "interests" | undefined,
-  ctx: { speech: Speech; locale: string; facts: Facts; picked: readonly string[] },
+  spec:
+    | readonly FlowChoice[]
+    | "languages"
+    | "second_languages"
+    | "interests"
+    | "timezones"
+    | undefined,
+  ctx: {
+    speech: Speech;
+    locale: string;
+    facts: Facts;
+    picked: readonly string[];
+    /** Time zones offered, with their labels ("Madrid (UTC+1)"). */
+    zones?: readonly string[];
+  },
 ): Choice[] {
   const { speech, locale } = ctx;
   if (spec === undefined) return [];
+  if (spec === "timezones")
+    return (ctx.zones ?? []).slice(0, 10).map((label, i) => ({ id: `tz${i}`, label }));
   if (spec === "languages")
     return speech.locales.map((code) => ({ id: code, label: speech.t(code, "language.name") }));
   if (spec === "second_languages")

@@ -17,6 +17,8 @@ import {
   parseRequest,
 } from "../text/understand.ts";
 import { INTEREST_GROUPS, type InterestGroup } from "../text/vocabulary.ts";
+import { isAllowedTime, nextSlot } from "../tips/schedule.ts";
+import { cityOf, offsetLabel, zoneFromText, zonesFor } from "../tips/timezone.ts";
 import { buildChoices, isSetUp, matchChoice } from "./choices.ts";
 import type { Flows } from "./load.ts";
 import type { Step } from "./schema.ts";
@@ -44,6 +46,8 @@ export interface EngineDeps {
   suggest: Suggest;
   /** An activity's message in a language, for forwarding to another caregiver. */
   describe(activityId: string, locale: string): string | undefined;
+  /** Whether WhatsApp tips may go out as an approved template outside the 24-hour window. */
+  whatsappTipsTemplate?: boolean;
 }
 
 export interface TurnContext {
@@ -54,6 +58,8 @@ export interface TurnContext {
   detectedLocale?: string;
   /** Varies suggestions between families and turns; same seed, same turn. */
   seed: number;
+  /** Who this is (`whatsapp:+34…`): a number's country tells its time zones. */
+  familyId?: string;
 }
 
 export interface TurnResult {
@@ -113,6 +119,12 @@ function facts(turn: Turn): (name: string) => string {
         return p.children.length > 1 ? "yes" : "no";
       case "profile.ask_child":
         return p.children.length === 0 && p.consent !== false ? "yes" : "no";
+      case "profile.tips":
+        return p.tips ? "on" : "off";
+      case "profile.tips_need_writing":
+        return turn.ctx.familyId?.startsWith("whatsapp:") && !turn.deps.whatsappTipsTemplate
+          ? "yes"
+          : "no";
       default:
         return name.startsWith("vars.") ? (turn.session.vars[name.slice(5)] ?? "") : "";
     }
@@ -157,6 +169,7 @@ function choicesOf(turn: Turn, step: Step): Choice[] {
     locale: turn.locale,
     facts: facts(turn),
     picked,
+    zones: zoneCandidates(turn).map((tz) => zoneLabel(tz, turn.ctx.now)),
   });
 }
 
@@ -170,6 +183,52 @@ export function ageLabel(speech: Speech, locale: string, months: number): string
 function birthMonth(now: Date, ageMonths: number): string {
   const total = now.getUTCFullYear() * 12 + now.getUTCMonth() - ageMonths;
   return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, "0")}`;
+}
+
+const zoneCandidates = (turn: Turn) =>
+  (turn.session.vars.tz_candidates ?? "").split(",").filter(Boolean);
+
+/** "Los Angeles (UTC−8)", within a choice label's 24 characters. */
+function zoneLabel(tz: string, now: Date): string {
+  const offset = ` (${offsetLabel(tz, now)})`;
+  return `${cityOf(tz).slice(0, 24 - offset.length)}${offset}`;
+}
+
+const TIME = /^(\d{1,2})(?:[:.h]\s?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/;
+
+/** "18:00", "6pm", "18h30", "h1800" (a choice): a local time of day, or undefined. */
+function parseTime(a: {
+  id?: string;
+  text?: string;
+}): { hour: number; minute: number } | undefined {
+  const id = /^h(\d{2})(\d{2})$/.exec(a.id ?? "");
+  if (id) return { hour: Number(id[1]), minute: Number(id[2]) };
+  const m = TIME.exec((a.text ?? "").toLowerCase().replace(/\s+/g, " ").trim());
+  if (!m) return undefined;
+  let hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  if (m[3]?.startsWith("p") && hour < 12) hour += 12;
+  if (m[3]?.startsWith("a") && hour === 12) hour = 0;
+  return hour < 24 && minute < 60 ? { hour, minute } : undefined;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** Puts the family's tips plan into session vars, for the messages that tell it. */
+function describeTips(turn: Turn) {
+  const tips = turn.profile.tips;
+  const vars = turn.session.vars;
+  if (!tips) return;
+  const sorted = [...tips.days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
+  vars.tips_n = String(tips.perWeek);
+  vars.tips_days_label = t(turn, `choice.days_${sorted.join("")}`);
+  vars.tips_time = `${pad(tips.hour)}:${pad(tips.minute)}`;
+  vars.tips_city = cityOf(tips.tz);
+  const next = nextSlot(tips, turn.ctx.now);
+  vars.tips_next = new Intl.DateTimeFormat(turn.locale, {
+    timeZone: tips.tz,
+    weekday: "long",
+  }).format(next);
 }
 
 function act(turn: Turn, name: string) {
@@ -221,6 +280,44 @@ function act(turn: Turn, name: string) {
       }
       break;
     }
+    case "guess-timezone": {
+      if (p.tz) {
+        vars.tz = p.tz;
+        vars.tz_state = "known";
+        break;
+      }
+      const zones = zonesFor(turn.ctx.familyId ?? "", p.area, turn.ctx.now);
+      vars.tz_state = zones.length === 1 ? "known" : zones.length > 1 ? "choose" : "type";
+      if (zones.length === 1) vars.tz = zones[0] as string;
+      else vars.tz_candidates = zones.join(",");
+      break;
+    }
+    case "tips-subscribe": {
+      const perWeek = Number((vars.tips_count ?? "n3").slice(1)) || 3;
+      const days = [...(vars.tips_days ?? "d135").slice(1)].map(Number);
+      const [hour, minute] = (vars.tips_time ?? "18:00").split(":").map(Number);
+      const tz = vars.tz ?? p.tz ?? "UTC";
+      p.tz = tz;
+      p.tips = {
+        ...(p.tips ?? {}),
+        perWeek: Math.min(perWeek, days.length),
+        days,
+        hour: hour ?? 18,
+        minute: minute ?? 0,
+        tz,
+      };
+      p.optedOut = false;
+      for (const v of ["tips_count", "tips_days", "tz_candidates", "tz_state"]) delete vars[v];
+      describeTips(turn);
+      break;
+    }
+    case "describe-tips":
+      describeTips(turn);
+      break;
+    case "tips-off":
+      delete p.tips;
+      delete p.pendingTip;
+      break;
     case "delete-family":
       turn.deleted = true;
       turn.profile = newProfile();
@@ -378,6 +475,19 @@ function answer(
       if (turn.profile.children.length < MAX_CHILDREN)
         turn.profile.children.push({ birthMonth: birthMonth(turn.ctx.now, months) });
       vars.age = ageLabel(speech, turn.locale, months);
+      return on("");
+    }
+    case "hour": {
+      const time = parseTime(a);
+      if (!time || !isAllowedTime(time.hour, time.minute)) return undefined;
+      vars.tips_time = `${pad(time.hour)}:${pad(time.minute)}`;
+      return on("");
+    }
+    case "timezone": {
+      const picked = /^tz(\d)$/.exec(a.id ?? "");
+      const tz = picked ? zoneCandidates(turn)[Number(picked[1])] : zoneFromText(a.text ?? "");
+      if (!tz) return undefined;
+      vars.tz = tz;
       return on("");
     }
     case "interest": {

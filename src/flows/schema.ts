@@ -21,7 +21,7 @@ export type FlowChoice = z.infer<typeof choiceSchema>;
 /** Choices: a list, or one of the lists Sprout builds (languages, interests left to pick). */
 const choices = z.union([
   z.array(choiceSchema).min(1).max(10),
-  z.enum(["languages", "second_languages", "interests"]),
+  z.enum(["languages", "second_languages", "interests", "timezones"]),
 ]);
 
 const base = { id: stepId.optional(), next: stepId.optional() };
@@ -38,6 +38,10 @@ export const ACTS = [
   "shorter",
   "record-feedback",
   "delete-family",
+  "guess-timezone",
+  "tips-subscribe",
+  "describe-tips",
+  "tips-off",
 ] as const;
 
 export const stepSchema = z.discriminatedUnion("type", [
@@ -47,8 +51,16 @@ export const stepSchema = z.discriminatedUnion("type", [
     type: z.literal("ask"),
     id: stepId,
     text: key,
-    /** How the answer is read: one of the choices, an age, interests, a language. */
-    answer: z.enum(["choice", "age", "interest", "language", "second-language"]),
+    /** How the answer is read: one of the choices, an age, interests, a language, a time of day, a time zone. */
+    answer: z.enum([
+      "choice",
+      "age",
+      "interest",
+      "language",
+      "second-language",
+      "hour",
+      "timezone",
+    ]),
     choices: choices.optional(),
     /** Session variable that keeps a choice's id. */
     save: z
@@ -92,7 +104,18 @@ export const flowSchema = z.strictObject({
   id: flowId,
   /** A keyword (DESIGN.md) that starts this flow from anywhere. */
   trigger: z
-    .enum(["start", "idea", "nearby", "tips", "settings", "language", "help", "stop", "delete"])
+    .enum([
+      "start",
+      "idea",
+      "nearby",
+      "tips",
+      "tips_off",
+      "settings",
+      "language",
+      "help",
+      "stop",
+      "delete",
+    ])
     .optional(),
   steps: z.array(stepSchema).min(1).max(100),
 });

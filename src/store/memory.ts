@@ -30,6 +30,7 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
     });
   const profileKey = (id: string) => `family:${id}:profile`;
   const sessionKey = (id: string) => `family:${id}:session`;
+  const due = new Map<FamilyId, number>();
   return {
     async loadFamily(id: FamilyId) {
       const profile = get(profileKey(id));
@@ -48,6 +49,32 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
     async deleteFamily(id) {
       data.delete(profileKey(id));
       data.delete(sessionKey(id));
+      due.delete(id);
+    },
+    async setTipDue(id, dueMs) {
+      if (dueMs === null) due.delete(id);
+      else due.set(id, dueMs);
+    },
+    async dueTips(atMs, limit) {
+      return [...due]
+        .filter(([, d]) => d <= atMs)
+        .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, limit)
+        .map(([id, d]) => ({ id, due: d }));
+    },
+    async moveTipDue(id, fromMs, toMs) {
+      if (due.get(id) !== fromMs) return false;
+      due.set(id, toMs);
+      return true;
+    },
+    async tipsScheduled() {
+      return due.size;
+    },
+    async markDone(key, ttlSeconds) {
+      set(`done:${key}`, "1", ttlSeconds);
+    },
+    async isDone(key) {
+      return get(`done:${key}`) !== undefined;
     },
     async firstSeen(key, ttlSeconds) {
       if (get(`seen:${key}`) !== undefined) return false;
@@ -63,9 +90,13 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
     },
     async close() {
       data.clear();
+      due.clear();
     },
     keys() {
-      return [...data.keys()].filter((k) => get(k) !== undefined);
+      return [
+        ...[...data.keys()].filter((k) => get(k) !== undefined),
+        ...[...due.keys()].map((id) => `tips:due:${id}`),
+      ];
     },
   };
 }

@@ -24,6 +24,21 @@ export function createRedisStore(opts: {
       ...(opts.shortLived ? { enableReadyCheck: false } : { connectionName: "sprout" }),
     });
   const seenKey = (key: string) => `${prefix}seen:{${key}}`;
+  const doneKey = (key: string) => `${prefix}done:{${key}}`;
+  /** One sorted set of due times: ~100 bytes a family, ZRANGEBYSCORE finds the due ones. */
+  const dueKey = `${prefix}tips:due`;
+  redis.defineCommand("sproutMoveDue", {
+    numberOfKeys: 1,
+    lua: `local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if s and tonumber(s) == tonumber(ARGV[2]) then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) return 1 end
+return 0`,
+  });
+  const moveDue = (id: string, from: number, to: number) =>
+    (
+      redis as unknown as {
+        sproutMoveDue(k: string, id: string, from: number, to: number): Promise<number>;
+      }
+    ).sproutMoveDue(dueKey, id, from, to);
   const familyKeys = (id: FamilyId) => {
     const tag = `${prefix}family:{${id}}`;
     return { profile: `${tag}:profile`, session: `${tag}:session` };
@@ -49,6 +64,30 @@ export function createRedisStore(opts: {
     async deleteFamily(id) {
       const k = familyKeys(id);
       await redis.del(k.profile, k.session);
+      await redis.zrem(dueKey, id);
+    },
+    async setTipDue(id, dueMs) {
+      if (dueMs === null) await redis.zrem(dueKey, id);
+      else await redis.zadd(dueKey, dueMs, id);
+    },
+    async dueTips(atMs, limit) {
+      const flat = await redis.zrangebyscore(dueKey, "-inf", atMs, "WITHSCORES", "LIMIT", 0, limit);
+      const out: Array<{ id: FamilyId; due: number }> = [];
+      for (let i = 0; i < flat.length; i += 2)
+        out.push({ id: flat[i] as string, due: Number(flat[i + 1]) });
+      return out;
+    },
+    async moveTipDue(id, fromMs, toMs) {
+      return (await moveDue(id, fromMs, toMs)) === 1;
+    },
+    async tipsScheduled() {
+      return redis.zcard(dueKey);
+    },
+    async markDone(key, ttlSeconds) {
+      await redis.set(doneKey(key), "1", "EX", ttlSeconds);
+    },
+    async isDone(key) {
+      return (await redis.exists(doneKey(key))) === 1;
     },
     async firstSeen(key, ttlSeconds) {
       return (await redis.set(seenKey(key), "1", "EX", ttlSeconds, "NX")) === "OK";

@@ -21,6 +21,17 @@ export interface Store {
     dedupe: { key: string; ttlSeconds: number },
     id: FamilyId,
   ): Promise<{ fresh: boolean; state: FamilyState | null }>;
+  /** Weekly tips: when a family's next tip is due (ms since epoch); null drops the family. */
+  setTipDue(id: FamilyId, dueMs: number | null): Promise<void>;
+  /** Families whose tip is due at or before `atMs`, soonest first, at most `limit`. */
+  dueTips(atMs: number, limit: number): Promise<Array<{ id: FamilyId; due: number }>>;
+  /** Moves a due time on only if it is still `fromMs` (no other process moved it): true if moved. */
+  moveTipDue(id: FamilyId, fromMs: number, toMs: number): Promise<boolean>;
+  /** How many families have a tip scheduled. */
+  tipsScheduled(): Promise<number>;
+  /** Remembers that a piece of work (a tip slot, one broadcast send) was done, for `ttlSeconds`. */
+  markDone(key: string, ttlSeconds: number): Promise<void>;
+  isDone(key: string): Promise<boolean>;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -22,6 +22,12 @@ export function createRequestStore(): Store & {
     deleteFamily: (id) => store().deleteFamily(id),
     firstSeen: (key, ttl) => store().firstSeen(key, ttl),
     claimAndLoad: (dedupe, id) => store().claimAndLoad(dedupe, id),
+    setTipDue: (id, due) => store().setTipDue(id, due),
+    dueTips: (at, limit) => store().dueTips(at, limit),
+    moveTipDue: (id, from, to) => store().moveTipDue(id, from, to),
+    tipsScheduled: () => store().tipsScheduled(),
+    markDone: (key, ttl) => store().markDone(key, ttl),
+    isDone: (key) => store().isDone(key),
     ping: () => store().ping(),
     close: async () => {},
   };

@@ -99,7 +99,7 @@ describe("anything unexpected gets a short, kind answer", () => {
     expect(out[0]?.text).toBe(t("idle.fallback"));
     expect(choiceIds(out)).toEqual(choiceIds(shown));
     const idle = conversation();
-    await idle.script(["hi", "1", "no", "tips"]);
+    await idle.script(["hi", "1", "no", "help"]);
     const answer = await idle.say(text);
     expect(texts(answer)).toBe(t("idle.fallback"));
     expect(choiceIds(answer)).toEqual(["idea", "help"]);

@@ -92,6 +92,40 @@ export function storeContract(name: string, make: () => Promise<ContractHarness>
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it("finds due tips soonest first, and moves a due time only from where it was", async () => {
+      const [a, b, c] = [id(), id(), id()];
+      await h.store.setTipDue(a, 2_000);
+      await h.store.setTipDue(b, 1_000);
+      await h.store.setTipDue(c, 9_000);
+      expect(await h.store.dueTips(5_000, 10)).toEqual([
+        { id: b, due: 1_000 },
+        { id: a, due: 2_000 },
+      ]);
+      expect(await h.store.dueTips(5_000, 1)).toEqual([{ id: b, due: 1_000 }]);
+      expect(await h.store.moveTipDue(b, 1_000, 7_000)).toBe(true);
+      // A second process with the same stale view moves nothing.
+      expect(await h.store.moveTipDue(b, 1_000, 8_000)).toBe(false);
+      expect(await h.store.dueTips(7_500, 10)).toEqual([
+        { id: a, due: 2_000 },
+        { id: b, due: 7_000 },
+      ]);
+      expect(await h.store.tipsScheduled()).toBe(3);
+      await h.store.setTipDue(a, null);
+      await h.store.saveFamily(c, state(), { sessionTtlSeconds: 60 });
+      await h.store.deleteFamily(c);
+      expect(await h.store.dueTips(10_000, 10)).toEqual([{ id: b, due: 7_000 }]);
+    });
+
+    it("marks work done until its TTL", async () => {
+      const key = `tip:${id()}:1000`;
+      expect(await h.store.isDone(key)).toBe(false);
+      await h.store.markDone(key, 1);
+      expect(await h.store.isDone(key)).toBe(true);
+      expect(await h.store.isDone(`${key}0`)).toBe(false);
+      await h.advance(1.5);
+      expect(await h.store.isDone(key)).toBe(false);
+    });
+
     it("answers ping", async () => {
       expect(await h.store.ping()).toBe(true);
     });

@@ -27,6 +27,7 @@ const misbehaving = (p: Pipeline): Pipeline => ({
     return p.handle(inbound, o);
   },
   markUnreachable: (id, reason) => p.markUnreachable(id, reason),
+  withFamily: (id, work) => p.withFamily(id, work),
 });
 
 describe("Slack webhook timing", () => {

@@ -104,7 +104,8 @@ function telegramSuite(name: string, makeStore: () => Store) {
         t("onboarding.greeting"),
         t("language.question"),
         t("help.text"),
-        t("tips.soon"),
+        t("tips.intro"),
+        t("tips.count"),
       ]);
     });
 
