@@ -54,7 +54,9 @@ export function wordsPattern(phrases: readonly string[]): string {
   const open = sorted.filter((p) => UNSPACED.test(p)).map(escapeRegex);
   const spaced = sorted.filter((p) => !UNSPACED.test(p)).map(escapeRegex);
   const parts: string[] = [];
-  if (spaced.length) parts.push(`(?<![\\p{L}\\p{N}])(?:${spaced.join("|")})(?![\\p{L}\\p{N}])`);
+  // An apostrophe before я, ю, є, ї is inside a Ukrainian word: "сім" is not in "сім'я".
+  if (spaced.length)
+    parts.push(`(?<![\\p{L}\\p{N}])(?:${spaced.join("|")})(?![\\p{L}\\p{N}]|'[яюєї])`);
   if (open.length) parts.push(`(?:${open.join("|")})`);
   return parts.length === 1 ? (parts[0] as string) : `(?:${parts.join("|")})`;
 }

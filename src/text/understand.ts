@@ -23,11 +23,15 @@ export interface Request {
 /** The oldest age Sprout suggests for, in months (12 years and 11 months). */
 export const MAX_AGE_MONTHS = 155;
 
-/** Folds the text and writes number words as digits ("two and a half" -> "2.5"). */
+/** Folds the text and writes number words as digits ("two and a half" -> "2.5", "10min" -> "10 min"). */
 function prepare(text: string, lex: Lexicon): string {
   const folded = fold(text.slice(0, 500));
   const digits = folded.replace(lex.numberWords, (w) => ` ${lex.numberValue.get(w) ?? w} `);
-  return digits.replace(/\s+/g, " ").trim();
+  // A unit typed onto its number ("10хв", "4yo") is read as if spaced.
+  return digits
+    .replace(/(\d)(?=\p{L})/gu, "$1 ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 const NUM = "(\\d+(?:\\.\\d+)?)";
@@ -208,7 +212,9 @@ export function parseRequest(text: string, lex: Lexicon): Request {
   if (s.search(lex.together) >= 0) req.together = true;
   const minutes = parseMinutes(text, lex);
   if (minutes !== undefined && minutes > 0) req.minutes = Math.min(minutes, 240);
-  const setting = earliest<Setting>(s, [
+  // Weather is no place: "надворі дощ" (raining outside) does not ask for an outdoor idea.
+  const places = s.replace(lex.rainy, " ").replace(lex.cold, " ").replace(lex.dark, " ");
+  const setting = earliest<Setting>(places, [
     ["home", lex.home],
     ["outdoors", lex.outdoors],
     ["out", lex.out],

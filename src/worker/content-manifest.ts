@@ -12,7 +12,8 @@ import flow8 from "../../flows/onboarding.yaml";
 import flow9 from "../../flows/settings.yaml";
 import flow10 from "../../flows/start.yaml";
 import flow11 from "../../flows/stop.yaml";
-import flow12 from "../../flows/tips.yaml";
+import flow12 from "../../flows/tips-off.yaml";
+import flow13 from "../../flows/tips.yaml";
 import activities0 from "../../content/activities/babies.yaml";
 import activities1 from "../../content/activities/batch-a-babies-toddlers.yaml";
 import activities2 from "../../content/activities/batch-b-ages-1-4.yaml";
@@ -41,15 +42,18 @@ import translation5 from "../../locales/pt/activities.json" with { type: "json" 
 import common6 from "../../locales/sw/common.json" with { type: "json" };
 import understand6 from "../../locales/sw/understand.json" with { type: "json" };
 import translation6 from "../../locales/sw/activities.json" with { type: "json" };
-import common7 from "../../locales/vi/common.json" with { type: "json" };
-import understand7 from "../../locales/vi/understand.json" with { type: "json" };
-import translation7 from "../../locales/vi/activities.json" with { type: "json" };
-import common8 from "../../locales/zh/common.json" with { type: "json" };
-import understand8 from "../../locales/zh/understand.json" with { type: "json" };
-import translation8 from "../../locales/zh/activities.json" with { type: "json" };
+import common7 from "../../locales/uk/common.json" with { type: "json" };
+import understand7 from "../../locales/uk/understand.json" with { type: "json" };
+import translation7 from "../../locales/uk/activities.json" with { type: "json" };
+import common8 from "../../locales/vi/common.json" with { type: "json" };
+import understand8 from "../../locales/vi/understand.json" with { type: "json" };
+import translation8 from "../../locales/vi/activities.json" with { type: "json" };
+import common9 from "../../locales/zh/common.json" with { type: "json" };
+import understand9 from "../../locales/zh/understand.json" with { type: "json" };
+import translation9 from "../../locales/zh/activities.json" with { type: "json" };
 
 export const rawContent: RawContent = {
-  flows: [{ file: "flows/bilingual.yaml", text: flow0 }, { file: "flows/child.yaml", text: flow1 }, { file: "flows/delete.yaml", text: flow2 }, { file: "flows/help.yaml", text: flow3 }, { file: "flows/idea.yaml", text: flow4 }, { file: "flows/interests.yaml", text: flow5 }, { file: "flows/language.yaml", text: flow6 }, { file: "flows/nearby.yaml", text: flow7 }, { file: "flows/onboarding.yaml", text: flow8 }, { file: "flows/settings.yaml", text: flow9 }, { file: "flows/start.yaml", text: flow10 }, { file: "flows/stop.yaml", text: flow11 }, { file: "flows/tips.yaml", text: flow12 }],
+  flows: [{ file: "flows/bilingual.yaml", text: flow0 }, { file: "flows/child.yaml", text: flow1 }, { file: "flows/delete.yaml", text: flow2 }, { file: "flows/help.yaml", text: flow3 }, { file: "flows/idea.yaml", text: flow4 }, { file: "flows/interests.yaml", text: flow5 }, { file: "flows/language.yaml", text: flow6 }, { file: "flows/nearby.yaml", text: flow7 }, { file: "flows/onboarding.yaml", text: flow8 }, { file: "flows/settings.yaml", text: flow9 }, { file: "flows/start.yaml", text: flow10 }, { file: "flows/stop.yaml", text: flow11 }, { file: "flows/tips-off.yaml", text: flow12 }, { file: "flows/tips.yaml", text: flow13 }],
   activities: [{ file: "content/activities/babies.yaml", text: activities0 }, { file: "content/activities/batch-a-babies-toddlers.yaml", text: activities1 }, { file: "content/activities/batch-b-ages-1-4.yaml", text: activities2 }, { file: "content/activities/batch-c-ages-5-7.yaml", text: activities3 }, { file: "content/activities/batch-d1-ages-8-12.yaml", text: activities4 }, { file: "content/activities/batch-d2-ages-8-12.yaml", text: activities5 }, { file: "content/activities/early-years.yaml", text: activities6 }, { file: "content/activities/school-age.yaml", text: activities7 }],
   locales: {
     "ar": { common: common0, understand: understand0, translation: translation0 },
@@ -59,7 +63,8 @@ export const rawContent: RawContent = {
     "hi": { common: common4, understand: understand4, translation: translation4 },
     "pt": { common: common5, understand: understand5, translation: translation5 },
     "sw": { common: common6, understand: understand6, translation: translation6 },
-    "vi": { common: common7, understand: understand7, translation: translation7 },
-    "zh": { common: common8, understand: understand8, translation: translation8 },
+    "uk": { common: common7, understand: understand7, translation: translation7 },
+    "vi": { common: common8, understand: understand8, translation: translation8 },
+    "zh": { common: common9, understand: understand9, translation: translation9 },
   },
 };

@@ -54,6 +54,7 @@ describe("minutes", () => {
     ["half an hour", 30],
     ["1 hour", 60],
     ["15 mins", 15],
+    ["15mins", 15],
   ])("English %j is %i", (text, n) => expect(parseMinutes(text, en())).toBe(n));
 
   it.each([
@@ -131,6 +132,43 @@ describe("Vietnamese", () => {
       setting: "home",
       energy: "calm",
       minutes: 30,
+    });
+  });
+});
+
+describe("Ukrainian", () => {
+  const uk = () => realContent().speech.lexicon("uk");
+  const hasUk = realContent().speech.locales.includes("uk");
+  it.skipIf(!hasUk)("reads ages with case endings, halves and apostrophes", () => {
+    expect(parseAge("4 роки", uk(), { bare: true })).toBe(48);
+    expect(parseAge("18 місяців", uk(), { bare: true })).toBe(18);
+    expect(parseAge("два з половиною роки", uk(), { bare: true })).toBe(30);
+    expect(parseAge("півтора року", uk(), { bare: true })).toBe(18);
+    expect(parseAge("п’ять років", uk(), { bare: true })).toBe(60);
+    expect(parseAge("для 4-річної дитини", uk())).toBe(48);
+    expect(parseAge("3-х років", uk())).toBe(36);
+  });
+
+  it.skipIf(!hasUk)("does not read a number inside a word with an apostrophe", () => {
+    expect(parseAge("сім'я", uk(), { bare: true })).toBeUndefined();
+    expect(parseAge("сім років", uk(), { bare: true })).toBe(84);
+  });
+
+  it.skipIf(!hasUk)("reads minutes, setting and weather; rain outside is no outdoor wish", () => {
+    expect(parseRequest("щось для доньки 4 роки, 10 хвилин, надворі дощ", uk())).toEqual({
+      ageMonths: 48,
+      minutes: 10,
+      wet: true,
+    });
+    expect(parseRequest("вдома, спокійне, пів години", uk())).toMatchObject({
+      setting: "home",
+      energy: "calm",
+      minutes: 30,
+    });
+    expect(parseRequest("в маршрутці, 10хв", uk())).toEqual({ setting: "out", minutes: 10 });
+    expect(parseRequest("на вулиці, активне", uk())).toMatchObject({
+      setting: "outdoors",
+      energy: "active",
     });
   });
 });
