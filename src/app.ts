@@ -1,9 +1,12 @@
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
+import { opportunityRoutes } from "./api/opportunities.ts";
 import type { Logger } from "./core/pipeline.ts";
 import { silentLogger } from "./core/pipeline.ts";
 import { AppError } from "./errors.ts";
+import type { Places } from "./opportunities/places.ts";
+import { placesFrom } from "./opportunities/places.ts";
 import type { Store } from "./store/store.ts";
 
 /** Largest request body accepted (413 above). */
@@ -21,6 +24,11 @@ export interface AppDeps {
   adminToken?: string;
   logger?: Logger;
   mounts?: readonly Mount[];
+  /** Named places, so the API accepts `place: { "name": "Central Library" }`. */
+  places?: Places;
+  /** Extra routes under /api (behind the bearer token), e.g. broadcasts. */
+  api?: readonly Hono[];
+  now?: () => Date;
 }
 
 const json = (status: number, code: string, message: string) =>
@@ -81,6 +89,16 @@ export function createApp(deps: AppDeps): Hono {
       },
     })(c, next);
   });
+
+  app.route(
+    "/api",
+    opportunityRoutes({
+      opportunities: deps.store.opportunities,
+      places: deps.places ?? placesFrom([]),
+      now: deps.now,
+    }),
+  );
+  for (const extra of deps.api ?? []) app.route("/api", extra);
 
   app.notFound((c) => {
     const allowed = paths.get(c.req.path);

@@ -59,6 +59,12 @@ export function readContentFiles(): ContentSources {
           { file: `locales/${l}/activities.json`, data: json(`locales/${l}/activities.json`) },
         ]),
     ),
+    places: existsSync(join(ROOT, "content/places.yaml"))
+      ? {
+          file: "content/places.yaml",
+          data: parse(readFileSync(join(ROOT, "content/places.yaml"), "utf8")),
+        }
+      : undefined,
     locales: Object.fromEntries(
       locales.map((l) => [
         l,

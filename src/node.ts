@@ -55,6 +55,7 @@ async function main() {
     store,
     adminToken: config.ADMIN_TOKEN,
     logger,
+    places: content.places,
     mounts: channels.flatMap((c) => c.mounts),
   });
   const telegram = telegramOf(channels);

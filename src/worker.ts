@@ -63,6 +63,7 @@ async function build(env: Record<string, unknown>): Promise<{ app: Hono; config:
     store: requestStore,
     adminToken: config.ADMIN_TOKEN,
     logger,
+    places: content.places,
     mounts: channels.flatMap((c) => c.mounts),
   });
   return { app, config };

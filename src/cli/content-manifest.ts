@@ -27,6 +27,7 @@ export function manifestSource(): string {
     'import type { RawContent } from "./raw-content.ts";',
     ...flows.map((f, i) => `import ${name(i, "flow")} from "../../${f}";`),
     ...activities.map((f, i) => `import ${name(i, "activities")} from "../../${f}";`),
+    'import places from "../../content/places.yaml";',
     ...locales.flatMap((l, i) => [
       `import ${name(i, "common")} from "../../locales/${l}/common.json" with { type: "json" };`,
       `import ${name(i, "understand")} from "../../locales/${l}/understand.json" with { type: "json" };`,
@@ -46,6 +47,7 @@ export function manifestSource(): string {
         `    ${JSON.stringify(l)}: { common: ${name(i, "common")}, understand: ${name(i, "understand")}${l === "en" ? "" : `, translation: ${name(i, "translation")}`} },`,
     ),
     "  },",
+    "  places,",
     "};",
     "",
   ];

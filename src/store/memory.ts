@@ -1,4 +1,5 @@
 import type { FamilyId, FamilyState } from "../core/types.ts";
+import { createMemoryOpportunityStore } from "../opportunities/memory.ts";
 import type { Store } from "./store.ts";
 
 interface Entry {
@@ -31,7 +32,9 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
   const profileKey = (id: string) => `family:${id}:profile`;
   const sessionKey = (id: string) => `family:${id}:session`;
   const due = new Map<FamilyId, number>();
+  const opportunities = createMemoryOpportunityStore({ now });
   return {
+    opportunities,
     async loadFamily(id: FamilyId) {
       const profile = get(profileKey(id));
       if (profile === undefined) return null;
@@ -50,6 +53,7 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
       data.delete(profileKey(id));
       data.delete(sessionKey(id));
       due.delete(id);
+      await opportunities.setArea(id, null);
     },
     async setTipDue(id, dueMs) {
       if (dueMs === null) due.delete(id);

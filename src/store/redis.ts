@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import type { FamilyId, FamilyState } from "../core/types.ts";
+import { createRedisOpportunityStore } from "../opportunities/redis.ts";
 import type { Store } from "./store.ts";
 
 /**
@@ -45,6 +46,7 @@ return 0`,
   };
   return {
     redis,
+    opportunities: createRedisOpportunityStore({ redis, prefix }),
     async loadFamily(id) {
       const k = familyKeys(id);
       const [profile, session] = await redis.mget(k.profile, k.session);
@@ -65,6 +67,7 @@ return 0`,
       const k = familyKeys(id);
       await redis.del(k.profile, k.session);
       await redis.zrem(dueKey, id);
+      await redis.zrem(`${prefix}families:geo`, id);
     },
     async setTipDue(id, dueMs) {
       if (dueMs === null) await redis.zrem(dueKey, id);

@@ -1,4 +1,5 @@
 import type { FamilyId, FamilyState } from "../core/types.ts";
+import type { OpportunityStore } from "../opportunities/store.ts";
 
 /**
  * Where Sprout keeps families and the marks that make redeliveries harmless.
@@ -32,6 +33,8 @@ export interface Store {
   /** Remembers that a piece of work (a tip slot, one broadcast send) was done, for `ttlSeconds`. */
   markDone(key: string, ttlSeconds: number): Promise<void>;
   isDone(key: string): Promise<boolean>;
+  /** Community opportunities and families' areas (geo search), in the same database. */
+  readonly opportunities: OpportunityStore;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

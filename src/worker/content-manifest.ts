@@ -22,6 +22,7 @@ import activities4 from "../../content/activities/batch-d1-ages-8-12.yaml";
 import activities5 from "../../content/activities/batch-d2-ages-8-12.yaml";
 import activities6 from "../../content/activities/early-years.yaml";
 import activities7 from "../../content/activities/school-age.yaml";
+import places from "../../content/places.yaml";
 import common0 from "../../locales/ar/common.json" with { type: "json" };
 import understand0 from "../../locales/ar/understand.json" with { type: "json" };
 import translation0 from "../../locales/ar/activities.json" with { type: "json" };
@@ -67,4 +68,5 @@ export const rawContent: RawContent = {
     "vi": { common: common8, understand: understand8, translation: translation8 },
     "zh": { common: common9, understand: understand9, translation: translation9 },
   },
+  places,
 };

@@ -6,6 +6,7 @@ export interface RawContent {
   flows: Array<{ file: string; text: string }>;
   activities: Array<{ file: string; text: string }>;
   locales: Record<string, { common: unknown; understand: unknown; translation?: unknown }>;
+  places?: string;
 }
 
 /** Parses bundled content into the same sources the Node entry reads from disk. */
@@ -13,6 +14,10 @@ export function sourcesFromRaw(raw: RawContent): ContentSources {
   return {
     flows: raw.flows.map((f) => ({ file: f.file, data: parse(f.text) })),
     activities: raw.activities.map((f) => ({ file: f.file, data: parse(f.text) })),
+    places:
+      raw.places === undefined
+        ? undefined
+        : { file: "content/places.yaml", data: parse(raw.places) },
     translations: Object.fromEntries(
       Object.entries(raw.locales)
         .filter(([l]) => l !== "en")

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { OpportunityStore } from "../opportunities/store.ts";
 import type { Store } from "../store/store.ts";
 
 /**
@@ -15,7 +16,21 @@ export function createRequestStore(): Store & {
     if (!s) throw new Error("no store for this request");
     return s;
   };
+  const o = () => store().opportunities;
+  const opportunities: OpportunityStore = {
+    create: (input, by) => o().create(input, by),
+    get: (id) => o().get(id),
+    update: (id, patch, by) => o().update(id, patch, by),
+    remove: (id, by) => o().remove(id, by),
+    upcoming: (now, limit) => o().upcoming(now, limit),
+    near: (q) => o().near(q),
+    record: (entry) => o().record(entry),
+    audit: (limit) => o().audit(limit),
+    setArea: (id, area) => o().setArea(id, area),
+    familiesNear: (q) => o().familiesNear(q),
+  };
   return {
+    opportunities,
     run: (s, fn) => current.run(s, fn),
     loadFamily: (id) => store().loadFamily(id),
     saveFamily: (id, state, opts) => store().saveFamily(id, state, opts),
