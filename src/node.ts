@@ -3,7 +3,9 @@
  * the store from REDIS_URL (or in memory), the channels whose credentials are set, then serve.
  */
 import { serve } from "@hono/node-server";
+import { broadcastRoutes } from "./api/broadcasts.ts";
 import { createApp } from "./app.ts";
+import { createBroadcasts } from "./broadcasts/broadcasts.ts";
 import { createChannels, telegramOf } from "./channels/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { buildContent } from "./content.ts";
@@ -29,6 +31,7 @@ async function main() {
   const engine = { ...content, whatsappTipsTemplate: Boolean(config.TWILIO_CONTENT_TIPS) };
   const pipeline = createPipeline({ store, content: engine, logger, tips: content });
   const channels = await createChannels({ config, pipeline, speech: content.speech, logger });
+  const byName = new Map(channels.map((c) => [c.name, c]));
   const queue = openQueue(config, {
     onFailed: (data, error) =>
       logger.error("job given up", { kind: data.kind, error: String(error) }),
@@ -37,27 +40,40 @@ async function main() {
     store,
     queue,
     pipeline,
-    channels: new Map(channels.map((c) => [c.name, c])),
+    channels: byName,
     content,
     logger,
     whatsappTemplate: config.TWILIO_CONTENT_TIPS,
   });
+  const broadcasts = createBroadcasts({
+    store,
+    queue,
+    pipeline,
+    channels: byName,
+    speech: content.speech,
+    logger,
+    whatsappTemplate: config.TWILIO_CONTENT_BROADCAST,
+  });
   queue.start(async (job: JobData) => {
     if (job.kind === "tip") return tips.run(job.familyId, job.slot);
-    return { status: "done" };
+    if (job.kind === "broadcast") return broadcasts.run(job.familyId, job.broadcastId);
+    return broadcasts.remind(job.familyId, job.opportunityId);
   });
-  const tick = () =>
-    tips.tick().catch((err: unknown) => logger.error("tips tick failed", { error: String(err) }));
-  const ticker = setInterval(tick, TICK_MS);
-  ticker.unref();
-  void tick();
   const app = createApp({
     store,
     adminToken: config.ADMIN_TOKEN,
     logger,
     places: content.places,
     mounts: channels.flatMap((c) => c.mounts),
+    api: [broadcastRoutes(broadcasts)],
   });
+  const tick = () =>
+    Promise.all([tips.tick(), broadcasts.tickReminders()]).catch((err: unknown) =>
+      logger.error("tick failed", { error: String(err) }),
+    );
+  const ticker = setInterval(tick, TICK_MS);
+  ticker.unref();
+  void tick();
   const telegram = telegramOf(channels);
   if (telegram && config.TELEGRAM_MODE === "polling") await telegram.startPolling();
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {

@@ -8,6 +8,8 @@ import {
   type FamilyId,
   type FamilyState,
   type Inbound,
+  type Lookup,
+  type NearbyItem,
   newProfile,
   type Outbound,
   type Profile,
@@ -47,6 +49,27 @@ export interface Pipeline {
   markUnreachable(familyId: FamilyId, reason: string): Promise<void>;
   /** Runs work on one family's state in turn with its conversation (proactive sends). */
   withFamily<T>(familyId: FamilyId, work: () => Promise<T>): Promise<T>;
+}
+
+/** Where a family may be reached by broadcasts: its area, when it agreed to hear of opportunities. */
+function broadcastArea(p: Profile): string {
+  return p.opportunities && p.area ? `${p.area.lat},${p.area.lng}` : "";
+}
+
+/** The opportunities a `find` step asked for, as the engine writes them. */
+async function lookUp(store: Store, lookup: Lookup, now: Date): Promise<NearbyItem[]> {
+  const found = await store.opportunities.near({ ...lookup, now, limit: 10 });
+  return found.map(({ opportunity: o, km, next }) => ({
+    id: o.id,
+    title: o.title,
+    description: o.description,
+    startsAt: next.startsAt.toISOString(),
+    timezone: o.timezone,
+    place: o.place.name,
+    km,
+    cost: o.cost,
+    ...(o.link ? { link: o.link } : {}),
+  }));
 }
 
 /** The part of a profile its tip schedule depends on ("" when it gets no tips). */
@@ -100,13 +123,14 @@ export function createPipeline(opts: {
     } else loaded = await store.loadFamily(inbound.familyId);
     const state = loaded ?? { profile: newProfile(), session: null };
     const planBefore = loaded ? tipsPlanKey(loaded.profile) : "";
+    const areaBefore = loaded ? broadcastArea(loaded.profile) : "";
     const at = now();
     state.profile.lastInboundAt = at.getTime();
     delete state.profile.unreachable;
     const held = heldTip(inbound.familyId, state.profile);
     const { event } = inbound;
     try {
-      const result = runTurn(content, state, event, {
+      const ctx = {
         familyId: inbound.familyId,
         now: at,
         localeHint: inbound.localeHint,
@@ -115,14 +139,35 @@ export function createPipeline(opts: {
             ? content.speech.detect(event.text)
             : undefined,
         seed: hashString(inbound.familyId),
-      });
+      };
+      let result = runTurn(content, state, event, ctx);
+      if (result.lookup) {
+        const nearby = await lookUp(store, result.lookup, at);
+        const first = result.out;
+        result = runTurn(content, result.state, { kind: "found", nearby }, ctx);
+        result.out = [...first, ...result.out];
+      }
       if (result.deleted) {
+        for (const opp of Object.keys(state.profile.reminders ?? {}))
+          await store.setReminder(inbound.familyId, opp, null);
         await store.deleteFamily(inbound.familyId);
         return result.out;
       }
       await store.saveFamily(inbound.familyId, result.state, {
         sessionTtlSeconds: SESSION_TTL_SECONDS,
       });
+      const before = loaded?.profile.reminders ?? {};
+      const after = result.state.profile.reminders ?? {};
+      for (const [opp, at] of Object.entries(after))
+        if (before[opp] !== at) await store.setReminder(inbound.familyId, opp, at);
+      for (const opp of Object.keys(before))
+        if (!(opp in after)) await store.setReminder(inbound.familyId, opp, null);
+      const area = broadcastArea(result.state.profile);
+      if (area !== areaBefore)
+        await store.opportunities.setArea(
+          inbound.familyId,
+          area ? (result.state.profile.area ?? null) : null,
+        );
       const plan = tipsPlanKey(result.state.profile);
       if (plan !== planBefore) {
         const tips = result.state.profile.tips;

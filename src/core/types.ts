@@ -34,10 +34,35 @@ export type InboundEvent =
   /** A button press or list pick: the id of a choice Sprout offered. */
   | { kind: "choice"; id: string }
   | { kind: "location"; lat: number; lng: number }
+  /** What the host found for a `find` step (opportunities near the family). Never from a platform. */
+  | { kind: "found"; nearby: NearbyItem[] }
   | {
       kind: "media";
       media: "photo" | "video" | "voice" | "audio" | "sticker" | "document" | "other";
     };
+
+/** An upcoming opportunity near a family, as the engine writes it. */
+export interface NearbyItem {
+  id: string;
+  /** Language -> text. */
+  title: Record<string, string>;
+  description: Record<string, string>;
+  startsAt: string;
+  timezone: string;
+  place: string;
+  km: number;
+  cost: string;
+  link?: string;
+}
+
+/** What a `find` step asks the host to look up. */
+export interface Lookup {
+  kind: "nearby";
+  lat: number;
+  lng: number;
+  radiusKm: number;
+  ageMonths: number[];
+}
 
 export interface Inbound {
   familyId: FamilyId;
@@ -95,10 +120,14 @@ export interface Profile {
   tips?: TipsSubscription;
   /** A tip that could not be sent (WhatsApp outside 24 hours): sent when the family next writes. */
   pendingTip?: { slot: number };
+  /** How far `nearby` looks (km); 5 unless widened. */
+  radiusKm?: number;
   /** Agreed to hear about opportunities near them (nearby, broadcasts). */
   opportunities?: boolean;
   /** Opportunities the family asked to be reminded of (id -> reminder time, ms). */
   reminders?: Record<string, number>;
+  /** Opportunities the family said it is not interested in (newest last, bounded). */
+  dismissed?: string[];
 }
 
 /** Weekly tips: how many, which local weekdays (0 = Sunday) and time, in which zone. */

@@ -1,13 +1,17 @@
+import { ageInMonths } from "../core/suggest.ts";
 import {
   type Choice,
   type FamilyState,
   type InboundEvent,
+  type Lookup,
   type Mode,
+  type NearbyItem,
   newProfile,
   type Outbound,
   type Profile,
   type Session,
 } from "../core/types.ts";
+import { describeOpportunity } from "../opportunities/describe.ts";
 import { fold, isWordless } from "../text/normalize.ts";
 import {
   MAX_AGE_MONTHS,
@@ -48,6 +52,8 @@ export interface EngineDeps {
   describe(activityId: string, locale: string): string | undefined;
   /** Whether WhatsApp tips may go out as an approved template outside the 24-hour window. */
   whatsappTipsTemplate?: boolean;
+  /** The deployment's named places ("Central Library"), for `nearby`. */
+  places?: { find(name: string): { name: string; lat: number; lng: number } | undefined };
 }
 
 export interface TurnContext {
@@ -67,6 +73,8 @@ export interface TurnResult {
   out: Outbound[];
   /** The family asked to be erased: the host deletes everything and saves nothing. */
   deleted: boolean;
+  /** Something to look up before the flow goes on: the host answers with a `found` event. */
+  lookup?: Lookup;
 }
 
 /** Steps one turn may walk before the engine stops a loop. */
@@ -98,6 +106,7 @@ interface Turn {
   out: Outbound[];
   deleted: boolean;
   locale: string;
+  lookup?: Lookup;
 }
 
 const t = (turn: Turn, key: string, vars?: Record<string, string | number>) =>
@@ -119,6 +128,10 @@ function facts(turn: Turn): (name: string) => string {
         return p.children.length > 1 ? "yes" : "no";
       case "profile.ask_child":
         return p.children.length === 0 && p.consent !== false ? "yes" : "no";
+      case "profile.area":
+        return p.area ? "set" : "unset";
+      case "profile.opportunities":
+        return p.opportunities === undefined ? "unset" : p.opportunities ? "yes" : "no";
       case "profile.tips":
         return p.tips ? "on" : "off";
       case "profile.tips_need_writing":
@@ -231,6 +244,28 @@ function describeTips(turn: Turn) {
   }).format(next);
 }
 
+export const DEFAULT_RADIUS_KM = 5;
+const MAX_RADIUS_KM = 40;
+const MAX_LISTED = 5;
+
+/** Opportunities near the family, soonest first: what, when, how far, how much, in a language. */
+function nearbyList(turn: Turn, locale: string, items: readonly NearbyItem[]): string {
+  const { speech } = turn.deps;
+  const t = (key: string, vars?: Record<string, string | number>) => speech.t(locale, key, vars);
+  const lines = [
+    t("nearby.found", {
+      count: items.length,
+      radius: turn.profile.radiusKm ?? DEFAULT_RADIUS_KM,
+    }),
+  ];
+  for (const item of items.slice(0, MAX_LISTED)) {
+    const entry = ["", ...describeOpportunity(speech, locale, item)];
+    if ([...lines, ...entry].join("\n").length > MAX_MESSAGE - 20) break;
+    lines.push(...entry);
+  }
+  return lines.join("\n");
+}
+
 function act(turn: Turn, name: string) {
   const p = turn.profile;
   const vars = turn.session.vars;
@@ -311,6 +346,37 @@ function act(turn: Turn, name: string) {
       describeTips(turn);
       break;
     }
+    case "forget-area":
+      delete p.area;
+      delete vars.lat;
+      delete vars.lng;
+      delete vars.place_name;
+      break;
+    case "widen-radius":
+      p.radiusKm = Math.min(MAX_RADIUS_KM, (p.radiusKm ?? DEFAULT_RADIUS_KM) * 2);
+      break;
+    case "opportunities-yes":
+      p.opportunities = true;
+      p.optedOut = false;
+      break;
+    case "opportunities-no":
+      p.opportunities = false;
+      break;
+    case "remind-me": {
+      const at = Number(vars.remind_at);
+      if (vars.opp_id && at > turn.ctx.now.getTime())
+        p.reminders = { ...(p.reminders ?? {}), [vars.opp_id]: at };
+      break;
+    }
+    case "not-interested":
+      if (vars.opp_id) {
+        p.dismissed = [
+          ...(p.dismissed ?? []).filter((id) => id !== vars.opp_id),
+          vars.opp_id,
+        ].slice(-50);
+        if (p.reminders) delete p.reminders[vars.opp_id];
+      }
+      break;
     case "describe-tips":
       describeTips(turn);
       break;
@@ -387,6 +453,10 @@ function run(turn: Turn, flowId: string, from?: string | number) {
         break;
       case "ask":
         emit(turn, w(turn, step.text), choicesOf(turn, step));
+        if (step.location) {
+          const last = turn.out.pop();
+          if (last) turn.out.push({ ...last, kind: "location-request" });
+        }
         turn.session.flow = flow.id;
         turn.session.step = step.id;
         return;
@@ -398,6 +468,26 @@ function run(turn: Turn, flowId: string, from?: string | number) {
       case "branch":
         i = at(step.cases[facts(turn)(step.on)] ?? step.else);
         break;
+      case "find": {
+        const vars = turn.session.vars;
+        const where = vars.lat
+          ? { lat: Number(vars.lat), lng: Number(vars.lng) }
+          : turn.profile.area;
+        if (!where) {
+          i = at(step.next);
+          break;
+        }
+        vars.radius = String(turn.profile.radiusKm ?? DEFAULT_RADIUS_KM);
+        turn.lookup = {
+          kind: "nearby",
+          ...where,
+          radiusKm: turn.profile.radiusKm ?? DEFAULT_RADIUS_KM,
+          ageMonths: turn.profile.children.map((c) => ageInMonths(c.birthMonth, turn.ctx.now)),
+        };
+        turn.session.flow = flow.id;
+        turn.session.step = step.id;
+        return;
+      }
       case "goto":
         flow = turn.deps.flows.byId.get(step.flow);
         i = step.step ? (flow?.steps.findIndex((s) => s.id === step.step) ?? -1) : 0;
@@ -417,7 +507,18 @@ function run(turn: Turn, flowId: string, from?: string | number) {
   endFlow(turn);
 }
 
-type Answer = { id?: string; text?: string; folded: string };
+type Answer = {
+  id?: string;
+  text?: string;
+  folded: string;
+  location?: { lat: number; lng: number };
+};
+
+/** Rounds a point to about 1 km (two decimals), as an area is kept. */
+const roughly = (p: { lat: number; lng: number }) => ({
+  lat: Math.round(p.lat * 100) / 100,
+  lng: Math.round(p.lng * 100) / 100,
+});
 
 /** Tries the waiting step with an answer; returns where to go on, or undefined when it does not fit. */
 function answer(
@@ -488,6 +589,20 @@ function answer(
       const tz = picked ? zoneCandidates(turn)[Number(picked[1])] : zoneFromText(a.text ?? "");
       if (!tz) return undefined;
       vars.tz = tz;
+      return on("");
+    }
+    case "place": {
+      const found = a.location
+        ? { ...a.location, name: "" }
+        : a.text
+          ? turn.deps.places?.find(a.text)
+          : undefined;
+      if (!found) return undefined;
+      const area = roughly(found);
+      vars.lat = String(area.lat);
+      vars.lng = String(area.lng);
+      vars.place_name = found.name;
+      if (turn.profile.consent === true) turn.profile.area = area;
       return on("");
     }
     case "interest": {
@@ -575,13 +690,25 @@ function handle(turn: Turn, event: InboundEvent) {
   const again = turn.session.choices;
   if (event.kind === "media")
     return emit(turn, w(turn, "idle.media"), again.length ? again : helpChoices(turn));
+  const waitingNow = waitingStep(turn);
+  if (event.kind === "found") {
+    if (waitingNow?.type !== "find") return;
+    turn.session.vars.nearby_count = String(event.nearby.length);
+    if (event.nearby.length > 0) emit(turn, (lng) => nearbyList(turn, lng, event.nearby));
+    return run(turn, turn.session.flow, nextIndex(turn, waitingNow));
+  }
+  if (event.kind === "location" && waitingNow?.type === "ask" && waitingNow.answer === "place") {
+    const r = answer(turn, waitingNow, {
+      folded: "",
+      location: { lat: event.lat, lng: event.lng },
+    });
+    if (r && r !== "stay")
+      return run(turn, turn.session.flow, r.next ?? nextIndex(turn, waitingNow));
+  }
   if (event.kind === "location") {
     if (turn.profile.consent !== true)
       return emit(turn, w(turn, "idle.location"), again.length ? again : helpChoices(turn));
-    turn.profile.area = {
-      lat: Math.round(event.lat * 100) / 100,
-      lng: Math.round(event.lng * 100) / 100,
-    };
+    turn.profile.area = roughly(event);
     return emit(turn, w(turn, "idle.area_saved"), again.length ? again : helpChoices(turn));
   }
   let a: Answer;
@@ -652,5 +779,6 @@ export function runTurn(
     state: { profile: turn.profile, session: turn.deleted ? null : turn.session },
     out: turn.out,
     deleted: turn.deleted,
+    ...(turn.lookup ? { lookup: turn.lookup } : {}),
   };
 }

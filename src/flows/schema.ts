@@ -42,6 +42,12 @@ export const ACTS = [
   "tips-subscribe",
   "describe-tips",
   "tips-off",
+  "forget-area",
+  "widen-radius",
+  "opportunities-yes",
+  "opportunities-no",
+  "remind-me",
+  "not-interested",
 ] as const;
 
 export const stepSchema = z.discriminatedUnion("type", [
@@ -60,7 +66,10 @@ export const stepSchema = z.discriminatedUnion("type", [
       "second-language",
       "hour",
       "timezone",
+      "place",
     ]),
+    /** Offer the platform's "share location" button with the question. */
+    location: z.boolean().optional(),
     choices: choices.optional(),
     /** Session variable that keeps a choice's id. */
     save: z
@@ -95,6 +104,8 @@ export const stepSchema = z.discriminatedUnion("type", [
     value: z.string(),
   }),
   z.strictObject({ ...base, type: z.literal("act"), act: z.enum(ACTS) }),
+  /** Asks the host to look something up (opportunities near the family); the flow goes on with the answer. */
+  z.strictObject({ ...base, type: z.literal("find"), id: stepId, find: z.enum(["nearby"]) }),
   /** Ends the flow; the family is idle (the last choices still work). */
   z.strictObject({ id: stepId.optional(), type: z.literal("end") }),
 ]);

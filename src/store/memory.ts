@@ -1,6 +1,6 @@
 import type { FamilyId, FamilyState } from "../core/types.ts";
 import { createMemoryOpportunityStore } from "../opportunities/memory.ts";
-import type { Store } from "./store.ts";
+import type { BroadcastRecord, Store } from "./store.ts";
 
 interface Entry {
   value: string;
@@ -32,6 +32,8 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
   const profileKey = (id: string) => `family:${id}:profile`;
   const sessionKey = (id: string) => `family:${id}:session`;
   const due = new Map<FamilyId, number>();
+  const broadcasts = new Map<string, { record: string; counts: Record<string, number> }>();
+  const reminders = new Map<string, { familyId: FamilyId; opportunityId: string; at: number }>();
   const opportunities = createMemoryOpportunityStore({ now });
   return {
     opportunities,
@@ -53,6 +55,7 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
       data.delete(profileKey(id));
       data.delete(sessionKey(id));
       due.delete(id);
+      for (const [key, r] of reminders) if (r.familyId === id) reminders.delete(key);
       await opportunities.setArea(id, null);
     },
     async setTipDue(id, dueMs) {
@@ -73,6 +76,32 @@ export function createMemoryStore(opts: { now?: () => number } = {}): Store & { 
     },
     async tipsScheduled() {
       return due.size;
+    },
+    async saveBroadcast(b: BroadcastRecord) {
+      const held = broadcasts.get(b.id);
+      broadcasts.set(b.id, { record: JSON.stringify(b), counts: held?.counts ?? {} });
+    },
+    async loadBroadcast(id) {
+      const b = broadcasts.get(id);
+      return b ? { record: JSON.parse(b.record), counts: { ...b.counts } } : null;
+    },
+    async countBroadcast(id, add) {
+      const b = broadcasts.get(id) ?? { record: "{}", counts: {} };
+      for (const [k, n] of Object.entries(add)) b.counts[k] = (b.counts[k] ?? 0) + n;
+      broadcasts.set(id, b);
+    },
+    async setReminder(familyId, opportunityId, atMs) {
+      const key = `${familyId}\n${opportunityId}`;
+      if (atMs === null) reminders.delete(key);
+      else reminders.set(key, { familyId, opportunityId, at: atMs });
+    },
+    async takeDueReminders(atMs, limit) {
+      const taken = [...reminders]
+        .filter(([, r]) => r.at <= atMs)
+        .sort((a, b) => a[1].at - b[1].at)
+        .slice(0, limit);
+      for (const [key] of taken) reminders.delete(key);
+      return taken.map(([, r]) => r);
     },
     async markDone(key, ttlSeconds) {
       set(`done:${key}`, "1", ttlSeconds);

@@ -34,6 +34,20 @@ export function createRedisStore(opts: {
 if s and tonumber(s) == tonumber(ARGV[2]) then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) return 1 end
 return 0`,
   });
+  const remindersKey = `${prefix}reminders:due`;
+  const broadcastKey = (id: string) => `${prefix}broadcast:{${id}}`;
+  redis.defineCommand("sproutTakeDue", {
+    numberOfKeys: 1,
+    lua: `local items = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
+for i = 1, #items, 2 do redis.call('ZREM', KEYS[1], items[i]) end
+return items`,
+  });
+  const takeDue = (at: number, limit: number) =>
+    (
+      redis as unknown as {
+        sproutTakeDue(k: string, at: number, limit: number): Promise<string[]>;
+      }
+    ).sproutTakeDue(remindersKey, at, limit);
   const moveDue = (id: string, from: number, to: number) =>
     (
       redis as unknown as {
@@ -85,6 +99,39 @@ return 0`,
     },
     async tipsScheduled() {
       return redis.zcard(dueKey);
+    },
+    async saveBroadcast(b) {
+      await redis.hset(broadcastKey(b.id), "record", JSON.stringify(b));
+    },
+    async loadBroadcast(id) {
+      const all = await redis.hgetall(broadcastKey(id));
+      if (!all.record) return null;
+      const counts: Record<string, number> = {};
+      for (const [k, v] of Object.entries(all)) if (k !== "record") counts[k] = Number(v);
+      return { record: JSON.parse(all.record), counts };
+    },
+    async countBroadcast(id, add) {
+      const tx = redis.multi();
+      for (const [k, n] of Object.entries(add)) tx.hincrby(broadcastKey(id), k, n);
+      await tx.exec();
+    },
+    async setReminder(familyId, opportunityId, atMs) {
+      const member = `${familyId}\n${opportunityId}`;
+      if (atMs === null) await redis.zrem(remindersKey, member);
+      else await redis.zadd(remindersKey, atMs, member);
+    },
+    async takeDueReminders(atMs, limit) {
+      const flat = await takeDue(atMs, limit);
+      const out = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        const [familyId, opportunityId] = (flat[i] as string).split("\n");
+        out.push({
+          familyId: familyId as string,
+          opportunityId: opportunityId as string,
+          at: Number(flat[i + 1]),
+        });
+      }
+      return out;
     },
     async markDone(key, ttlSeconds) {
       await redis.set(doneKey(key), "1", "EX", ttlSeconds);

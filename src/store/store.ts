@@ -33,11 +33,41 @@ export interface Store {
   /** Remembers that a piece of work (a tip slot, one broadcast send) was done, for `ttlSeconds`. */
   markDone(key: string, ttlSeconds: number): Promise<void>;
   isDone(key: string): Promise<boolean>;
+  /** A broadcast's record (who, what, reach); counts are kept apart, see `countBroadcast`. */
+  saveBroadcast(b: BroadcastRecord): Promise<void>;
+  loadBroadcast(
+    id: string,
+  ): Promise<{ record: BroadcastRecord; counts: Record<string, number> } | null>;
+  /** Adds to a broadcast's counters (queued, sent, failed, skipped, skipped:<reason>…), atomically. */
+  countBroadcast(id: string, add: Record<string, number>): Promise<void>;
+  /** A reminder for a family about an opportunity, due at `atMs` (null: none). */
+  setReminder(familyId: FamilyId, opportunityId: string, atMs: number | null): Promise<void>;
+  /** Reminders due at or before `atMs`, soonest first; each is taken (removed) by one caller only. */
+  takeDueReminders(
+    atMs: number,
+    limit: number,
+  ): Promise<Array<{ familyId: FamilyId; opportunityId: string; at: number }>>;
   /** Community opportunities and families' areas (geo search), in the same database. */
   readonly opportunities: OpportunityStore;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** A broadcast of an opportunity to the families it fits. */
+export interface BroadcastRecord {
+  id: string;
+  opportunityId: string;
+  by: string;
+  createdAt: number;
+  radiusKm: number;
+  languages?: string[];
+  channels?: string[];
+  interests?: string[];
+  /** Families it reached when sent, by channel and by language. */
+  reach: { total: number; byChannel: Record<string, number>; byLanguage: Record<string, number> };
+  /** Where to show progress (a Slack message), if anywhere. */
+  progress?: { channel: string; ts: string };
 }
 
 /** How long a conversation is remembered without a message: a day. */

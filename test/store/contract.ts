@@ -126,6 +126,44 @@ export function storeContract(name: string, make: () => Promise<ContractHarness>
       expect(await h.store.isDone(key)).toBe(false);
     });
 
+    it("keeps a broadcast's record and counts, added to atomically", async () => {
+      const bid = id();
+      const record = {
+        id: bid,
+        opportunityId: "opp1",
+        by: "api",
+        createdAt: 1,
+        radiusKm: 5,
+        reach: { total: 3, byChannel: { telegram: 3 }, byLanguage: { en: 2, es: 1 } },
+      };
+      expect(await h.store.loadBroadcast(bid)).toBeNull();
+      await h.store.saveBroadcast(record);
+      await Promise.all(
+        Array.from({ length: 10 }, () => h.store.countBroadcast(bid, { sent: 1, queued: 0 })),
+      );
+      await h.store.countBroadcast(bid, { "skipped:stopped": 2, skipped: 2 });
+      expect(await h.store.loadBroadcast(bid)).toEqual({
+        record,
+        counts: { sent: 10, queued: 0, skipped: 2, "skipped:stopped": 2 },
+      });
+    });
+
+    it("hands each due reminder to one taker only", async () => {
+      const fam = id();
+      await h.store.setReminder(fam, "a", 1_000);
+      await h.store.setReminder(fam, "b", 5_000);
+      await h.store.setReminder(fam, "c", 2_000);
+      await h.store.setReminder(fam, "c", null);
+      const [first, second] = await Promise.all([
+        h.store.takeDueReminders(3_000, 10),
+        h.store.takeDueReminders(3_000, 10),
+      ]);
+      const mine = [...(first ?? []), ...(second ?? [])].filter((r) => r.familyId === fam);
+      expect(mine).toEqual([{ familyId: fam, opportunityId: "a", at: 1_000 }]);
+      const later = (await h.store.takeDueReminders(6_000, 100)).filter((r) => r.familyId === fam);
+      expect(later).toEqual([{ familyId: fam, opportunityId: "b", at: 5_000 }]);
+    });
+
     it("answers ping", async () => {
       expect(await h.store.ping()).toBe(true);
     });
