@@ -65,6 +65,11 @@ const schema = z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .optional(),
+    /** Prefix of every Redis key (several deployments, or test runs, may share one Redis). */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}:$/, 'must be letters, digits, "_", "." or "-" ending in ":"')
+      .default("sprout:"),
     DEFAULT_LOCALE: z.enum(SUPPORTED_LOCALES).default("en"),
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_WEBHOOK_SECRET: z

@@ -91,7 +91,7 @@ export default {
     }
     if (!config.REDIS_URL && !isolateStore) isolateStore = createMemoryStore();
     const store = config.REDIS_URL
-      ? createRedisStore({ url: config.REDIS_URL, shortLived: true })
+      ? createRedisStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, shortLived: true })
       : (isolateStore as Store);
     const pending: Promise<unknown>[] = [];
     try {

@@ -23,7 +23,7 @@ export interface BroadcastRequest {
 export type Reach = BroadcastRecord["reach"];
 
 const DONE_TTL_SECONDS = 30 * 24 * 60 * 60;
-const LEASE_SECONDS = 60;
+const LEASE_SECONDS = 15;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH = 500;
 
@@ -261,13 +261,12 @@ export function createBroadcasts(deps: BroadcastDeps) {
             }
           : {}),
       });
-      if (outcome.status === "failed") {
-        // Let the queue retry with back-off; the lease lapses first.
-        await store.markDone(`lease:${key}`, 1);
-        throw new Error(outcome.reason);
-      }
+      // Let the queue retry with back-off (the lease lapses first).
+      if (outcome.status === "failed") throw new Error(outcome.reason);
       if (outcome.status === "unreachable") return finish("failed", "unreachable");
       if (outcome.status === "skipped") return finish("skipped", outcome.reason);
+      // Marked first: the window in which a crash could repeat this send is as short as can be.
+      await store.markDone(key, DONE_TTL_SECONDS);
       state.session = {
         flow: "broadcast",
         step: "reply",

@@ -20,7 +20,7 @@ const CHANNELS = ["telegram", "whatsapp", "slack", "console"];
  * @example const q = createBullQueue({ url: "redis://127.0.0.1:6379" }); q.start(run)
  */
 export function createBullQueue(
-  opts: QueueOptions & { url: string; prefix?: string; concurrency?: number },
+  opts: QueueOptions & { url: string; prefix?: string },
 ): JobQueue & { queues: Map<string, Queue> } {
   const rates = { ...DEFAULT_RATES, ...opts.rates };
   const connection = new Redis(opts.url, { maxRetriesPerRequest: null });
@@ -56,7 +56,11 @@ export function createBullQueue(
           list.map((j) => ({
             name: j.data.kind,
             data: j.data,
-            opts: { jobId: j.id, ...(j.delayMs ? { delay: j.delayMs } : {}) },
+            // BullMQ's ids may not hold ":" (its key separator): escaped, still one-to-one.
+            opts: {
+              jobId: j.id.replaceAll("%", "%25").replaceAll(":", "%3A"),
+              ...(j.delayMs ? { delay: j.delayMs } : {}),
+            },
           })),
         );
     },
@@ -88,7 +92,12 @@ export function createBullQueue(
             })(),
             prefix,
             concurrency: Math.max(1, Math.min(50, Math.ceil(rate))),
-            limiter: { max: Math.max(1, Math.round(rate)), duration: 1000 },
+            // One job per 1/rate seconds: BullMQ's limiter counts fixed windows, so "10 a
+            // second" as one window could send 20 within a second across its edge.
+            limiter: { max: 1, duration: Math.max(1, Math.round(1000 / rate)) },
+            // A process that dies mid-job: its jobs are taken up by another within ~20 s.
+            lockDuration: 15_000,
+            stalledInterval: 5_000,
           },
         );
         worker.on("failed", (job, err) => {

@@ -6,7 +6,7 @@ import { createMemoryQueue, type JobQueue, type QueueOptions } from "./queue.ts"
 export function openQueue(
   config: Pick<
     Config,
-    "REDIS_URL" | "TELEGRAM_SEND_RATE" | "WHATSAPP_SEND_RATE" | "SLACK_SEND_RATE"
+    "REDIS_URL" | "REDIS_PREFIX" | "TELEGRAM_SEND_RATE" | "WHATSAPP_SEND_RATE" | "SLACK_SEND_RATE"
   >,
   opts: QueueOptions = {},
 ): JobQueue {
@@ -17,6 +17,11 @@ export function openQueue(
     ...opts.rates,
   };
   return config.REDIS_URL
-    ? createBullQueue({ ...opts, rates, url: config.REDIS_URL })
+    ? createBullQueue({
+        ...opts,
+        rates,
+        url: config.REDIS_URL,
+        prefix: `${config.REDIS_PREFIX}bull`,
+      })
     : createMemoryQueue({ ...opts, rates });
 }

@@ -13,7 +13,7 @@ export const STALE_MS = 6 * 60 * 60 * 1000;
 const DONE_TTL_SECONDS = 9 * 24 * 60 * 60;
 const BATCH = 500;
 /** How long one process holds a slot while sending it. */
-const LEASE_SECONDS = 60;
+const LEASE_SECONDS = 15;
 
 export const tipKey = (familyId: FamilyId, slot: number) => `tip:${familyId}:${slot}`;
 const channelOf = (id: FamilyId) => id.split(":")[0] ?? "";
@@ -135,8 +135,8 @@ export function createTipsRunner(deps: TipsRunnerDeps) {
             choices: tip.feedbackChoices,
           };
       }
-      await store.saveFamily(familyId, state, { sessionTtlSeconds: SESSION_TTL_SECONDS });
       await store.markDone(key, DONE_TTL_SECONDS);
+      await store.saveFamily(familyId, state, { sessionTtlSeconds: SESSION_TTL_SECONDS });
       logger.info("tip sent", { family: redact(familyId), kind: tip.kind, pending: closed });
       return { status: "done" };
     });
