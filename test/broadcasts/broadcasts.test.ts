@@ -51,7 +51,9 @@ async function setUp(rates: Record<string, number> = {}) {
   const content = realContent();
   const pipeline = createPipeline({ store, content });
   const sent: Sent[] = [];
-  const queue = createMemoryQueue({ rates: { telegram: 1000, whatsapp: 1000, slack: 1000, ...rates } });
+  const queue = createMemoryQueue({
+    rates: { telegram: 1000, whatsapp: 1000, slack: 1000, ...rates },
+  });
   const broadcasts = createBroadcasts({
     store,
     queue,
@@ -94,7 +96,16 @@ async function setUp(rates: Record<string, number> = {}) {
     cost: "free",
     languages: ["en"],
   });
-  return { store, pipeline, sent, queue, broadcasts, call, add, oppId: opportunity.body.id as string };
+  return {
+    store,
+    pipeline,
+    sent,
+    queue,
+    broadcasts,
+    call,
+    add,
+    oppId: opportunity.body.id as string,
+  };
 }
 
 describe("broadcasts", () => {
@@ -106,7 +117,10 @@ describe("broadcasts", () => {
     await f.add("telegram:4", family({ optedOut: true })); // said stop
     await f.add("telegram:5", family({ opportunities: false })); // never agreed
     await f.add("telegram:6", family({ area: { lat: 51.6, lng: -2.6 } })); // 16 km away
-    await f.add("whatsapp:+447700900001", family({ lastInboundAt: Date.now() - 3 * 24 * 3600 * 1000 }));
+    await f.add(
+      "whatsapp:+447700900001",
+      family({ lastInboundAt: Date.now() - 3 * 24 * 3600 * 1000 }),
+    );
     await f.add("slack:T1:U1", family({ locale: "fr" }));
 
     const dry = await f.call("POST", "/api/broadcasts", { opportunityId: f.oppId, dryRun: true });
@@ -121,7 +135,11 @@ describe("broadcasts", () => {
     const started = await f.call("POST", "/api/broadcasts", { opportunityId: f.oppId });
     expect(started.status).toBe(202);
     await f.queue.idle();
-    expect(f.sent.map((s) => s.familyId).sort()).toEqual(["slack:T1:U1", "telegram:1", "telegram:2"]);
+    expect(f.sent.map((s) => s.familyId).sort()).toEqual([
+      "slack:T1:U1",
+      "telegram:1",
+      "telegram:2",
+    ]);
     const es = f.sent.find((s) => s.familyId === "telegram:2")?.messages[0];
     expect(es?.text).toContain("📍 Hora de rimas");
     expect(es?.text).toContain("(en inglés)"); // its description is only in English
@@ -143,9 +161,15 @@ describe("broadcasts", () => {
     await f.add("telegram:2", family({}));
     await f.call("POST", "/api/broadcasts", { opportunityId: f.oppId });
     await f.queue.idle();
-    let out = await f.pipeline.handle({ familyId: "telegram:1", event: { kind: "choice", id: "remind_me" } });
+    let out = await f.pipeline.handle({
+      familyId: "telegram:1",
+      event: { kind: "choice", id: "remind_me" },
+    });
     expect(out?.[0]?.text).toContain("remind you the day before");
-    out = await f.pipeline.handle({ familyId: "telegram:2", event: { kind: "text", text: "Not interested" } });
+    out = await f.pipeline.handle({
+      familyId: "telegram:2",
+      event: { kind: "text", text: "Not interested" },
+    });
     expect(out?.[0]?.text).toContain("thanks for telling me");
     // Not yet: two days before.
     expect(await f.broadcasts.tickReminders(new Date(Date.now() + 24 * 3600 * 1000))).toBe(0);

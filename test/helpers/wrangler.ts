@@ -15,6 +15,7 @@ export interface LocalWorker {
 export async function startWorker(
   vars: Record<string, string>,
   port = 19_000 + Math.floor(Math.random() * 500),
+  extraArgs: string[] = [],
 ): Promise<LocalWorker> {
   const args = [
     "dev",
@@ -25,6 +26,7 @@ export async function startWorker(
     "--inspector-port",
     String(port + 1000),
     "--show-interactive-dev-session=false",
+    ...extraArgs,
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(WRANGLER, args, {
