@@ -5,7 +5,7 @@
 import { serve } from "@hono/node-server";
 import { broadcastRoutes } from "./api/broadcasts.ts";
 import { createApp } from "./app.ts";
-import { createBroadcasts } from "./broadcasts/broadcasts.ts";
+import { type Broadcasts, createBroadcasts } from "./broadcasts/broadcasts.ts";
 import { createChannels, telegramOf } from "./channels/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { buildContent } from "./content.ts";
@@ -30,7 +30,14 @@ async function main() {
   const store = openStore(config);
   const engine = { ...content, whatsappTipsTemplate: Boolean(config.TWILIO_CONTENT_TIPS) };
   const pipeline = createPipeline({ store, content: engine, logger, tips: content });
-  const channels = await createChannels({ config, pipeline, speech: content.speech, logger });
+  let broadcasts: Broadcasts | undefined;
+  const channels = await createChannels({
+    config,
+    pipeline,
+    speech: content.speech,
+    logger,
+    onDelivery: async (tag, status) => broadcasts?.delivery(tag, status),
+  });
   const byName = new Map(channels.map((c) => [c.name, c]));
   const queue = openQueue(config, {
     onFailed: (data, error) =>
@@ -45,7 +52,7 @@ async function main() {
     logger,
     whatsappTemplate: config.TWILIO_CONTENT_TIPS,
   });
-  const broadcasts = createBroadcasts({
+  broadcasts = createBroadcasts({
     store,
     queue,
     pipeline,

@@ -81,6 +81,7 @@ async function build(env: Record<string, unknown>): Promise<Built> {
     logger,
     telegramBotInfo,
     waitUntil: (p) => void later.getStore()?.push(p),
+    onDelivery: async (tag, status) => broadcasts.delivery(tag, status),
   });
   const byName = new Map(channels.map((c) => [c.name, c]));
   const queue = createCloudflareQueue(() => {

@@ -252,6 +252,7 @@ export function createBroadcasts(deps: BroadcastDeps) {
       if (closed && !deps.whatsappTemplate) return finish("skipped", "outside_24h_window");
       const outcome = await channel.send(familyId, messages, {
         lastInboundAt: profile.lastInboundAt,
+        tag: broadcastId,
         ...(deps.whatsappTemplate
           ? {
               template: {
@@ -280,6 +281,18 @@ export function createBroadcasts(deps: BroadcastDeps) {
       logger.info("broadcast sent", { broadcast: broadcastId, family: redact(familyId) });
       return finish("sent");
     });
+  }
+
+  /** A delivery receipt (WhatsApp status callback) for a broadcast's message. */
+  async function delivery(broadcastId: string, status: string): Promise<void> {
+    if (!/^[a-f0-9]{16}$/.test(broadcastId)) return;
+    if (status !== "delivered" && status !== "undelivered") return;
+    if (!(await store.loadBroadcast(broadcastId))) return;
+    await store.countBroadcast(
+      broadcastId,
+      status === "delivered" ? { delivered: 1 } : { "sent:undelivered": 1 },
+    );
+    deps.onProgress?.(broadcastId);
   }
 
   /** Enqueues the reminders due (each taken by one process). */
@@ -330,7 +343,7 @@ export function createBroadcasts(deps: BroadcastDeps) {
     });
   }
 
-  return { reach, start, status, run, tickReminders, remind };
+  return { reach, start, status, run, delivery, tickReminders, remind };
 }
 
 export type Broadcasts = ReturnType<typeof createBroadcasts>;

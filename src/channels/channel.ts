@@ -15,6 +15,8 @@ export interface SendOptions {
   lastInboundAt?: number;
   /** An approved template to send instead when outside the window (WhatsApp ContentSid + variables). */
   template?: { contentSid: string; variables: Record<string, string> };
+  /** Recognises the delivery receipts of these messages (a broadcast id), where the platform sends them. */
+  tag?: string;
 }
 
 /**

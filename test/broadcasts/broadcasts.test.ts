@@ -150,6 +150,13 @@ describe("broadcasts", () => {
       counts: { queued: 4, sent: 3, delivered: 0, failed: 0, skipped: 1 },
       reasons: { "skipped:outside_24h_window": 1 },
     });
+    // Receipts (WhatsApp status callbacks carry the broadcast id as their tag) count deliveries.
+    await f.broadcasts.delivery(started.body.id, "delivered");
+    await f.broadcasts.delivery(started.body.id, "read");
+    await f.broadcasts.delivery("ffffffffffffffff", "delivered");
+    expect((await f.call("GET", `/api/broadcasts/${started.body.id}`)).body.counts.delivered).toBe(
+      1,
+    );
     // The same job again (a redelivery, a second process): nothing is sent twice.
     await f.broadcasts.run("telegram:1", started.body.id);
     expect(f.sent.filter((s) => s.familyId === "telegram:1")).toHaveLength(1);

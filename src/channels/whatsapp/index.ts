@@ -48,8 +48,11 @@ export interface WhatsAppChannelOptions {
   retryBaseMs?: number;
   /** Longest the webhook waits for its replies before answering Twilio (default 10 s; they go on). */
   replyDeadlineMs?: number;
-  /** Every status callback (sent, delivered, read, failed…), e.g. for broadcast counts. */
-  onStatus?(status: WhatsAppStatus): void | Promise<void>;
+  /**
+   * Every status callback (sent, delivered, read, failed…), with the tag the message was sent
+   * with (a broadcast id), e.g. for broadcast counts.
+   */
+  onStatus?(status: WhatsAppStatus & { tag?: string }): void | Promise<void>;
 }
 
 /**
@@ -141,7 +144,8 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): Channel {
           errorCode: s.errorCode,
         });
       try {
-        await opts.onStatus?.(s);
+        const tag = c.req.query("tag");
+        await opts.onStatus?.(tag ? { ...s, tag } : s);
       } catch (err) {
         logger.error("whatsapp onStatus failed", { error: String(err) });
       }

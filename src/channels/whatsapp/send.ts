@@ -96,7 +96,11 @@ export function createWhatsAppSender(opts: {
   const queue = createKeyedQueue();
 
   /** One create, retried while it may help; resolves to why it stopped, or null when sent. */
-  async function deliver(to: FamilyId, message: WhatsAppMessage): Promise<Verdict | null> {
+  async function deliver(
+    to: FamilyId,
+    message: WhatsAppMessage,
+    statusCallback: string,
+  ): Promise<Verdict | null> {
     const params =
       "body" in message
         ? { body: message.body }
@@ -112,7 +116,7 @@ export function createWhatsAppSender(opts: {
             from: opts.from,
             to,
             ...params,
-            statusCallback: opts.statusCallback,
+            statusCallback,
           }),
         );
         return null;
@@ -141,9 +145,12 @@ export function createWhatsAppSender(opts: {
       outside && o.template
         ? [{ contentSid: o.template.contentSid, contentVariables: o.template.variables }]
         : messages.flatMap((m) => renderForWhatsApp(m, opts.contentSids));
+    const callback = o.tag
+      ? `${opts.statusCallback}?tag=${encodeURIComponent(o.tag)}`
+      : opts.statusCallback;
     let count = 0;
     for (const message of rendered) {
-      const stop = await deliver(familyId, message);
+      const stop = await deliver(familyId, message, callback);
       if (!stop) {
         count++;
         continue;

@@ -7,8 +7,16 @@ import type { Outbound } from "../../../src/core/types.ts";
 import { createMemoryStore } from "../../../src/store/memory.ts";
 import { twilioError } from "../../fakes/twilio-api.ts";
 import { realContent } from "../../helpers/content.ts";
-import { ACCOUNT_SID, AUTH_TOKEN, FROM, inboundForm, newNumber, PUBLIC_URL } from "./forms.ts";
-import { type Harness, startHarness, t, WEBHOOK } from "./harness.ts";
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  FROM,
+  inboundForm,
+  newNumber,
+  PUBLIC_URL,
+  statusForm,
+} from "./forms.ts";
+import { type Harness, STATUS, startHarness, t, WEBHOOK } from "./harness.ts";
 
 const HOUR = 60 * 60 * 1000;
 const text = (s: string): Outbound => ({ kind: "text", text: s });
@@ -70,6 +78,28 @@ describe("WhatsApp delivery", () => {
     });
     expect(inside).toEqual({ status: "sent", count: 1 });
     expect(h.fake.messages.map((m) => [m.Body, m.ContentSid])).toEqual([["Hello", undefined]]);
+  });
+
+  it("a tagged send asks for receipts with its tag, and the signed receipt hands the tag on", async () => {
+    const family = newNumber();
+    const sent = await h.channel.send(family, [text("Rhyme time")], {
+      lastInboundAt: Date.now(),
+      tag: "0123456789abcdef",
+    });
+    expect(sent).toEqual({ status: "sent", count: 1 });
+    const callback = h.fake.messages[0]?.StatusCallback;
+    expect(callback).toBe(`${PUBLIC_URL}/webhooks/whatsapp/status?tag=0123456789abcdef`);
+    const before = h.statuses.length;
+    const res = await h.post(`${STATUS}?tag=0123456789abcdef`, statusForm("delivered", family));
+    expect(res.status).toBe(200);
+    expect(h.statuses.slice(before)).toMatchObject([
+      { status: "delivered", tag: "0123456789abcdef" },
+    ]);
+    // The tag is part of what Twilio signs: a receipt with a tag added on the way is refused.
+    const forged = await h.post(`${STATUS}?tag=ffffffffffffffff`, statusForm("delivered", family), {
+      url: `${PUBLIC_URL}${STATUS}?tag=0123456789abcdef`,
+    });
+    expect(forged.status).toBe(403);
   });
 
   it("429 without Retry-After and 5xx are retried with back-off, within maxRetries", async () => {
