@@ -19,6 +19,8 @@ export async function createChannels(opts: {
   logger: Logger;
   /** Telegram's bot, when already known (Workers keep it per isolate); else one getMe. */
   telegramBotInfo?: UserFromGetMe;
+  /** A WhatsApp delivery receipt for a message sent with a tag (a broadcast id). */
+  onDelivery?: (tag: string, status: string) => Promise<void>;
   /** Keeps a channel's work going after its webhook answered (Workers: the request's waitUntil). */
   waitUntil?: (p: Promise<unknown>) => void;
 }): Promise<Channel[]> {
@@ -57,6 +59,7 @@ export async function createChannels(opts: {
         },
         pipeline,
         logger,
+        onStatus: (s) => (s.tag ? opts.onDelivery?.(s.tag, s.status) : undefined),
       }),
     );
   }
