@@ -11,6 +11,19 @@ import {
 } from "./queue.ts";
 
 const CHANNELS = ["telegram", "whatsapp", "slack", "console"];
+/**
+ * Pacing shared by every process: each job takes the next free slot on its channel's clock in
+ * Redis (slots 1/rate apart, by Redis' own time) and waits for it. BullMQ's limiter counts fixed
+ * windows (bursts at their edges) and loses time handing jobs over; this lands on the rate.
+ */
+/** A little under the limit, so network jitter never puts one more in a platform's second. */
+const PACE_MARGIN = 0.97;
+const PACE = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local at = math.max(now, free) + tonumber(ARGV[2])
+redis.call('SET', KEYS[1], at + tonumber(ARGV[1]), 'PX', 600000)
+return at - now`;
 
 /**
  * The job queue on Redis (BullMQ), so several server processes share the work. Open-source
@@ -24,6 +37,16 @@ export function createBullQueue(
 ): JobQueue & { queues: Map<string, Queue> } {
   const rates = { ...DEFAULT_RATES, ...opts.rates };
   const connection = new Redis(opts.url, { maxRetriesPerRequest: null });
+  connection.defineCommand("sproutPace", { numberOfKeys: 1, lua: PACE });
+  /** Waits for this job's slot on the channel (`extraMs` pushes the clock on first, after a 429). */
+  const pace = async (channel: string, rate: number, extraMs = 0) => {
+    const wait = await (
+      connection as unknown as {
+        sproutPace(key: string, interval: number, extra: number): Promise<number>;
+      }
+    ).sproutPace(`${prefix}:pace:${channel}`, 1000 / (rate * PACE_MARGIN), extraMs);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  };
   const prefix = opts.prefix ?? "sprout:bull";
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
@@ -71,6 +94,7 @@ export function createBullQueue(
           `send-${channel}`,
           async (job: BullJob<JobData>, token?: string) => {
             try {
+              await pace(channel, rate);
               const result = await run(job.data);
               if (result.status === "defer") {
                 await job.moveToDelayed(result.until, token);
@@ -78,6 +102,7 @@ export function createBullQueue(
               }
             } catch (err) {
               if (err instanceof RetryLater) {
+                await pace(channel, rate, err.ms);
                 await worker.rateLimit(err.ms);
                 throw Worker.RateLimitError();
               }
@@ -92,9 +117,6 @@ export function createBullQueue(
             })(),
             prefix,
             concurrency: Math.max(1, Math.min(50, Math.ceil(rate))),
-            // One job per 1/rate seconds: BullMQ's limiter counts fixed windows, so "10 a
-            // second" as one window could send 20 within a second across its edge.
-            limiter: { max: 1, duration: Math.max(1, Math.round(1000 / rate)) },
             // A process that dies mid-job: its jobs are taken up by another within ~20 s.
             lockDuration: 15_000,
             stalledInterval: 5_000,
