@@ -514,6 +514,28 @@ type Answer = {
   location?: { lat: number; lng: number };
 };
 
+/** "51.45, -2.6": coordinates typed as they are copied from a map. */
+function typedPoint(text: string): { lat: number; lng: number; name: string } | undefined {
+  const m = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const lat = Number(m[1]);
+  const lng = Number(m[2]);
+  return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? { lat, lng, name: "" } : undefined;
+}
+
+/**
+ * A family that shares an area in another time zone keeps its tips at the same local hour
+ * there (the zone changes, the hour does not).
+ */
+function followArea(turn: Turn) {
+  const p = turn.profile;
+  if (!p.area) return;
+  const [tz] = zonesFor("", p.area, turn.ctx.now);
+  if (!tz || tz === p.tz) return;
+  p.tz = tz;
+  if (p.tips) p.tips = { ...p.tips, tz };
+}
+
 /** Rounds a point to about 1 km (two decimals), as an area is kept. */
 const roughly = (p: { lat: number; lng: number }) => ({
   lat: Math.round(p.lat * 100) / 100,
@@ -595,14 +617,17 @@ function answer(
       const found = a.location
         ? { ...a.location, name: "" }
         : a.text
-          ? turn.deps.places?.find(a.text)
+          ? (typedPoint(a.text) ?? turn.deps.places?.find(a.text))
           : undefined;
       if (!found) return undefined;
       const area = roughly(found);
       vars.lat = String(area.lat);
       vars.lng = String(area.lng);
       vars.place_name = found.name;
-      if (turn.profile.consent === true) turn.profile.area = area;
+      if (turn.profile.consent === true) {
+        turn.profile.area = area;
+        followArea(turn);
+      }
       return on("");
     }
     case "interest": {
@@ -709,6 +734,7 @@ function handle(turn: Turn, event: InboundEvent) {
     if (turn.profile.consent !== true)
       return emit(turn, w(turn, "idle.location"), again.length ? again : helpChoices(turn));
     turn.profile.area = roughly(event);
+    followArea(turn);
     return emit(turn, w(turn, "idle.area_saved"), again.length ? again : helpChoices(turn));
   }
   let a: Answer;

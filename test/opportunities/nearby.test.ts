@@ -112,3 +112,13 @@ describe("nearby: opportunities near a family", () => {
     expect(texts(out)).toContain("outdoors");
   });
 });
+
+describe("nearby with typed coordinates", () => {
+  it("reads '51.455, -2.59' as a place", async () => {
+    const f = await setUp();
+    await f.say("no");
+    await f.say("nearby");
+    const out = await f.say("51.455, -2.59");
+    expect(texts(out)).toContain("📍 Rhyme time");
+  });
+});

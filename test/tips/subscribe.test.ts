@@ -205,3 +205,28 @@ describeRedis("npm run tips:due", () => {
     }
   });
 });
+
+describe("a family that moves", () => {
+  it("keeps its tips at the same local hour in its new time zone", async () => {
+    const f = setUp("telegram:778");
+    await onboard(f.say);
+    await f.say("tips");
+    await f.pick("n3");
+    await f.pick("d135");
+    await f.pick("h1800");
+    await f.say("Kyiv");
+    let due = await f.store.dueTips(Date.parse("2027-01-01T00:00:00Z"), 10);
+    expect(localTime(new Date(due[0]?.due ?? 0), "Europe/Kyiv").hour).toBe(18);
+    // The family shares a location in Lisbon: tips now come at 18:00 Lisbon time.
+    await f.pipeline.handle({
+      familyId: "telegram:778",
+      event: { kind: "location", lat: 38.72, lng: -9.14 },
+    });
+    const profile = (await f.store.loadFamily("telegram:778"))?.profile;
+    expect(profile?.tips?.tz).toBe("Europe/Lisbon");
+    due = await f.store.dueTips(Date.parse("2027-01-01T00:00:00Z"), 10);
+    expect(due).toHaveLength(1);
+    const l = localTime(new Date(due[0]?.due ?? 0), "Europe/Lisbon");
+    expect([l.hour, l.minute]).toEqual([18, 0]);
+  });
+});
