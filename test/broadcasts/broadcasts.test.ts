@@ -9,6 +9,10 @@ import { createMemoryQueue } from "../../src/jobs/queue.ts";
 import { createMemoryStore } from "../../src/store/memory.ts";
 import { realContent } from "../helpers/content.ts";
 
+/** A JSON answer, read loosely by the test. */
+// biome-ignore lint/suspicious/noExplicitAny: test code reads nested JSON fields
+type Json = Record<string, any>;
+
 const TOKEN = "broadcast-test-token-123";
 const LIBRARY = { name: "Bristol Central Library", lat: 51.4526, lng: -2.5997 };
 
@@ -79,7 +83,7 @@ async function setUp(rates: Record<string, number> = {}) {
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
+    return { status: res.status, body: (await res.json()) as Json };
   };
   const add = async (id: string, p: Profile) => {
     await store.saveFamily(id, { profile: p, session: null }, { sessionTtlSeconds: 60 });

@@ -9,11 +9,14 @@ import { type FakeTwilio, startFakeTwilio } from "../fakes/twilio-api.ts";
 import { realContent } from "../helpers/content.ts";
 import { describeRedis, REDIS_URL } from "../helpers/redis.ts";
 
+/** A JSON answer, read loosely by the test. */
+// biome-ignore lint/suspicious/noExplicitAny: test code reads nested JSON fields
+type Json = Record<string, any>;
+
 const NODE_ENTRY = join(import.meta.dirname, "../../src/node.ts");
 const TOKEN = "e2e-admin-token-0123456789";
 const ACCOUNT = "AC00000000000000000000000000000e2e";
 const AUTH = "e2e-auth-token";
-const LIBRARY = { name: "Bristol Central Library", lat: 51.4526, lng: -2.5997 };
 const TELEGRAM_RATE = 10;
 
 function start(env: Record<string, string>): Promise<{ child: ChildProcess; log: string[] }> {
@@ -133,7 +136,7 @@ describeRedis("a broadcast shared by two server processes on one Redis", () => {
         method,
         headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
     const content = realContent();
 
     /** One broadcast; `stop` is called once it is under way; returns each family's messages. */
@@ -161,7 +164,7 @@ describeRedis("a broadcast shared by two server processes on one Redis", () => {
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 500));
       expect(telegram.sent().length).toBeGreaterThan(0);
       stop();
-      let status: Record<string, any> = {};
+      let status: Json = {};
       for (let i = 0; i < 240; i++) {
         status = (await api(statusPort, "GET", `/api/broadcasts/${sent.body.id}`)).body;
         if (status.status === "done") break;

@@ -7,6 +7,10 @@ import { realContent } from "../helpers/content.ts";
 import { describeRedis, REDIS_URL } from "../helpers/redis.ts";
 import { type LocalWorker, startWorker } from "../helpers/wrangler.ts";
 
+/** A JSON answer, read loosely by the test. */
+// biome-ignore lint/suspicious/noExplicitAny: test code reads nested JSON fields
+type Json = Record<string, any>;
+
 const TOKEN = "worker-admin-token-0123456789";
 
 /** Tips from the Cron Trigger and broadcasts through the Queue, on the Worker in workerd. */
@@ -115,7 +119,7 @@ describeRedis("jobs on the Cloudflare Worker (workerd: Cron Trigger and Queue)",
         method,
         headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
     const opp = await call("POST", "/api/opportunities", {
       title: { en: "Rhyme time", es: "Hora de rimas" },
       description: "Songs and rhymes.",
