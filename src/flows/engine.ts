@@ -427,6 +427,18 @@ function endFlow(turn: Turn) {
   turn.session.step = "";
 }
 
+/** The last message gets the platform's "share location" button. */
+function offerLocation(turn: Turn) {
+  const last = turn.out.pop();
+  if (last) turn.out.push({ ...last, kind: "location-request" });
+}
+
+/** The question again, kindly (its retry words), with its choices and location button. */
+function askAgain(turn: Turn, step: Extract<Step, { type: "ask" }>) {
+  emit(turn, w(turn, step.retry), choicesOf(turn, step));
+  if (step.location) offerLocation(turn);
+}
+
 /** Walks a flow from a step until it waits for an answer or ends. */
 function run(turn: Turn, flowId: string, from?: string | number) {
   let flow = turn.deps.flows.byId.get(flowId);
@@ -453,10 +465,7 @@ function run(turn: Turn, flowId: string, from?: string | number) {
         break;
       case "ask":
         emit(turn, w(turn, step.text), choicesOf(turn, step));
-        if (step.location) {
-          const last = turn.out.pop();
-          if (last) turn.out.push({ ...last, kind: "location-request" });
-        }
+        if (step.location) offerLocation(turn);
         turn.session.flow = flow.id;
         turn.session.step = step.id;
         return;
@@ -608,7 +617,11 @@ function answer(
     }
     case "timezone": {
       const picked = /^tz(\d)$/.exec(a.id ?? "");
-      const tz = picked ? zoneCandidates(turn)[Number(picked[1])] : zoneFromText(a.text ?? "");
+      const tz = picked
+        ? zoneCandidates(turn)[Number(picked[1])]
+        : a.location
+          ? zonesFor("", a.location, turn.ctx.now)[0]
+          : zoneFromText(a.text ?? "");
       if (!tz) return undefined;
       vars.tz = tz;
       return on("");
@@ -722,7 +735,11 @@ function handle(turn: Turn, event: InboundEvent) {
     if (event.nearby.length > 0) emit(turn, (lng) => nearbyList(turn, lng, event.nearby));
     return run(turn, turn.session.flow, nextIndex(turn, waitingNow));
   }
-  if (event.kind === "location" && waitingNow?.type === "ask" && waitingNow.answer === "place") {
+  if (
+    event.kind === "location" &&
+    waitingNow?.type === "ask" &&
+    (waitingNow.answer === "place" || waitingNow.answer === "timezone")
+  ) {
     const r = answer(turn, waitingNow, {
       folded: "",
       location: { lat: event.lat, lng: event.lng },
@@ -762,8 +779,7 @@ function handle(turn: Turn, event: InboundEvent) {
     return emit(turn, w(turn, "idle.choices_expired"), helpChoices(turn));
   }
   if (a.text && !isWordless(a.text) && applyRequest(turn, a.text)) return run(turn, "idea", "show");
-  if (waiting && waiting.type === "ask")
-    return emit(turn, w(turn, waiting.retry), choicesOf(turn, waiting));
+  if (waiting && waiting.type === "ask") return askAgain(turn, waiting);
   if (waiting) return emit(turn, w(turn, "idle.fallback"), turn.session.choices);
   if (!isSetUp(turn.profile) && turn.profile.suggestions === 0) return run(turn, "onboarding");
   emit(turn, w(turn, "idle.fallback"), helpChoices(turn));

@@ -117,6 +117,15 @@ let cities: Map<string, string> | undefined;
 export function zoneFromText(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed.includes("/") && isTimeZone(trimmed)) return trimmed;
+  // "UTC+3", "GMT-5", "+2": a fixed offset (whole hours; no daylight saving).
+  const offset = /^(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::00)?$/i.exec(trimmed);
+  if (offset) {
+    const hours = Number(offset[2]);
+    if (hours === 0) return "UTC";
+    // IANA's Etc zones have the sign reversed: UTC+3 is Etc/GMT-3.
+    const zone = `Etc/GMT${offset[1] === "+" ? "-" : "+"}${hours}`;
+    return isTimeZone(zone) ? zone : undefined;
+  }
   if (!cities) {
     cities = new Map();
     for (const tz of Intl.supportedValuesOf("timeZone")) cities.set(fold(cityOf(tz)), tz);

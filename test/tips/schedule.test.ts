@@ -97,5 +97,8 @@ describe("a family's time zone", () => {
     expect(zoneFromText("Kiev")).toBe("Europe/Kyiv");
     expect(zoneFromText("Europe/Madrid")).toBe("Europe/Madrid");
     expect(zoneFromText("Atlantis")).toBeUndefined();
+    expect(zoneFromText("UTC+3")).toBe("Etc/GMT-3");
+    expect(zoneFromText("gmt -5")).toBe("Etc/GMT+5");
+    expect(zoneFromText("+0")).toBe("UTC");
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Channel, SendOptions } from "../../src/channels/channel.ts";
 import { createPipeline, redact } from "../../src/core/pipeline.ts";
-import type { Outbound } from "../../src/core/types.ts";
+import type { InboundEvent, Outbound } from "../../src/core/types.ts";
 import { createMemoryQueue } from "../../src/jobs/queue.ts";
 import { createMemoryStore } from "../../src/store/memory.ts";
 import { createRedisStore } from "../../src/store/redis.ts";
@@ -29,7 +29,9 @@ function setUp(familyId: string, opts: { template?: boolean } = {}) {
     (await pipeline.handle({ familyId, event: { kind: "text", text } })) ?? [];
   const pick = async (id: string) =>
     (await pipeline.handle({ familyId, event: { kind: "choice", id } })) ?? [];
+  const send = async (event: InboundEvent) => (await pipeline.handle({ familyId, event })) ?? [];
   return {
+    send,
     store,
     pipeline,
     say,
@@ -92,7 +94,9 @@ describe("subscribing to weekly tips", () => {
     expect(texts(out)).toContain("Which city");
     out = await f.say("Atlantis");
     expect(texts(out)).toContain("don't know that place");
-    out = await f.say("Nairobi");
+    expect(out.at(-1)?.kind).toBe("location-request");
+    // A location pin answers too: Nairobi's.
+    out = await f.send({ kind: "location", lat: -1.29, lng: 36.82 });
     expect(texts(out)).toContain("3 a week, Mon, Wed, Fri at 18:00 (Nairobi time)");
     expect(texts(out)).not.toContain("within 24 hours");
     expect(await f.store.tipsScheduled()).toBe(1);
