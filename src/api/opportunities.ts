@@ -170,5 +170,15 @@ export function opportunityRoutes(deps: OpportunityRoutesDeps): Hono {
   });
   app.all("/opportunities/:id", () => methodNotAllowed("GET, PATCH, DELETE"));
 
+  /** Who posted, changed, removed and broadcast what: newest first (`?limit=`, default 100). */
+  app.get("/audit", async (c) => {
+    const parsed = number("a whole number", 1, 1000)
+      .refine(Number.isInteger, "must be a whole number")
+      .optional()
+      .safeParse(c.req.query("limit"));
+    if (!parsed.success) throw invalid(`limit: ${parsed.error.issues[0]?.message}`);
+    return c.json({ entries: await opportunities.audit(parsed.data ?? 100) });
+  });
+
   return app;
 }

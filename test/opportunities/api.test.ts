@@ -243,3 +243,21 @@ describe("community API: opportunities", () => {
     expect(post.headers.get("allow")).toBe("GET, PATCH, DELETE");
   });
 });
+
+describe("community API: audit", () => {
+  it("lists who did what, newest first", async () => {
+    const { call } = setup();
+    const created = await call("POST", "/api/opportunities", body());
+    const { id } = (await created.json()) as { id: string };
+    await call("PATCH", `/api/opportunities/${id}`, { cost: "£1" });
+    await call("DELETE", `/api/opportunities/${id}`);
+    const res = await call("GET", "/api/audit?limit=2");
+    expect(res.status).toBe(200);
+    const { entries } = (await res.json()) as { entries: Array<Record<string, unknown>> };
+    expect(entries.map((e) => [e.action, e.id, e.by])).toEqual([
+      ["remove", id, "api"],
+      ["update", id, "api"],
+    ]);
+    expect((await call("GET", "/api/audit?limit=0")).status).toBe(400);
+  });
+});
