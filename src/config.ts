@@ -103,6 +103,20 @@ const schema = z
     SLACK_BOT_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_API_URL: url.default("https://slack.com/api/"),
+    /** Slack users who may post opportunities and broadcast ("U123,U456"). */
+    SLACK_POSTERS: z
+      .string()
+      .regex(
+        /^[UW][A-Z0-9]{2,}(,\s*[UW][A-Z0-9]{2,})*$/,
+        'must be Slack user ids like "U123ABC,U456DEF"',
+      )
+      .transform((v) => v.split(",").map((s) => s.trim()))
+      .optional(),
+    /** A Slack channel whose members may post opportunities and broadcast ("C…"). */
+    SLACK_POSTERS_CHANNEL: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, "must be a Slack channel id like C0123ABC")
+      .optional(),
     ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   })
   .superRefine((env, ctx) => {

@@ -7,6 +7,7 @@ import { broadcastRoutes } from "./api/broadcasts.ts";
 import { createApp } from "./app.ts";
 import { type Broadcasts, createBroadcasts } from "./broadcasts/broadcasts.ts";
 import { createChannels, telegramOf } from "./channels/index.ts";
+import type { SlackChannel } from "./channels/slack/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { buildContent } from "./content.ts";
 import { readContentFiles } from "./content-files.ts";
@@ -37,7 +38,13 @@ async function main() {
     speech: content.speech,
     logger,
     onDelivery: async (tag, status) => broadcasts?.delivery(tag, status),
+    community: {
+      opportunities: store.opportunities,
+      places: content.places,
+      broadcasts: () => broadcasts,
+    },
   });
+  const slack = channels.find((c): c is SlackChannel => c.name === "slack");
   const byName = new Map(channels.map((c) => [c.name, c]));
   const queue = openQueue(config, {
     onFailed: (data, error) =>
@@ -60,6 +67,7 @@ async function main() {
     speech: content.speech,
     logger,
     whatsappTemplate: config.TWILIO_CONTENT_BROADCAST,
+    onProgress: (id) => void slack?.updateProgress(id),
   });
   queue.start(async (job: JobData) => {
     if (job.kind === "tip") return tips.run(job.familyId, job.slot);

@@ -10,6 +10,7 @@ import { broadcastRoutes } from "./api/broadcasts.ts";
 import { createApp } from "./app.ts";
 import { type Broadcasts, createBroadcasts } from "./broadcasts/broadcasts.ts";
 import { createChannels, fetchBotInfo } from "./channels/index.ts";
+import type { SlackChannel } from "./channels/slack/index.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { buildContent, type Content } from "./content.ts";
 import { createPipeline, type Logger } from "./core/pipeline.ts";
@@ -82,7 +83,13 @@ async function build(env: Record<string, unknown>): Promise<Built> {
     telegramBotInfo,
     waitUntil: (p) => void later.getStore()?.push(p),
     onDelivery: async (tag, status) => broadcasts.delivery(tag, status),
+    community: {
+      opportunities: requestStore.opportunities,
+      places: content.places,
+      broadcasts: () => broadcasts,
+    },
   });
+  const slack = channels.find((c): c is SlackChannel => c.name === "slack");
   const byName = new Map(channels.map((c) => [c.name, c]));
   const queue = createCloudflareQueue(() => {
     if (!queueBinding) throw new Error("SEND_QUEUE is not bound (see wrangler.toml)");
@@ -105,6 +112,7 @@ async function build(env: Record<string, unknown>): Promise<Built> {
     speech: content.speech,
     logger,
     whatsappTemplate: config.TWILIO_CONTENT_BROADCAST,
+    onProgress: (id) => void slack?.updateProgress(id),
   });
   const app = createApp({
     store: requestStore,

@@ -4,6 +4,7 @@ import type { Config } from "../config.ts";
 import type { Logger, Pipeline } from "../core/pipeline.ts";
 import type { Speech } from "../flows/speech.ts";
 import type { Channel } from "./channel.ts";
+import type { CommunityOptions } from "./slack/community.ts";
 import { createSlackChannel } from "./slack/index.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram/index.ts";
 import { createWhatsAppChannel } from "./whatsapp/index.ts";
@@ -19,6 +20,8 @@ export async function createChannels(opts: {
   logger: Logger;
   /** Telegram's bot, when already known (Workers keep it per isolate); else one getMe. */
   telegramBotInfo?: UserFromGetMe;
+  /** Community workers' tools on Slack: where opportunities live, the broadcaster (late). */
+  community?: Omit<CommunityOptions, "posters">;
   /** A WhatsApp delivery receipt for a message sent with a tag (a broadcast id). */
   onDelivery?: (tag: string, status: string) => Promise<void>;
   /** Keeps a channel's work going after its webhook answered (Workers: the request's waitUntil). */
@@ -72,6 +75,17 @@ export async function createChannels(opts: {
         pipeline,
         logger,
         waitUntil: opts.waitUntil,
+        ...(opts.community
+          ? {
+              community: {
+                ...opts.community,
+                posters: {
+                  users: config.SLACK_POSTERS ?? [],
+                  channel: config.SLACK_POSTERS_CHANNEL,
+                },
+              },
+            }
+          : {}),
       }),
     );
   }

@@ -2,6 +2,7 @@ import { App } from "@slack/bolt";
 import type { Mount } from "../../app.ts";
 import { type Logger, type Pipeline, redact, silentLogger } from "../../core/pipeline.ts";
 import type { Channel } from "../channel.ts";
+import { type CommunityOptions, registerCommunity } from "./community.ts";
 import { createLocaleLookup } from "./locale.ts";
 import { boltLogger, describeError } from "./log.ts";
 import {
@@ -42,11 +43,15 @@ export interface SlackChannelOptions {
   maxRateLimitRetries?: number;
   /** Longest the webhook waits for an ack before answering 200 (default 2500 ms). */
   ackTimeoutMs?: number;
+  /** Community workers' tools (`/sprout post`, broadcasts), when the deployment has them. */
+  community?: CommunityOptions;
 }
 
 export type SlackChannel = Channel & {
   /** Resolves when every request's work and every send under way has finished. */
   idle(): Promise<void>;
+  /** Shows a broadcast's progress on the Slack message it was sent from (if any). */
+  updateProgress(broadcastId: string): Promise<void>;
 };
 
 /**
@@ -129,8 +134,14 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     await ack();
     await handle(parseBlockAction(body));
   });
+  const community = opts.community ? registerCommunity(app, opts.community, logger) : undefined;
   app.command(SLACK_COMMAND, async ({ ack, body }) => {
     await ack();
+    if (community && body.text?.trim().toLowerCase() === "post") {
+      const refusal = await community.openPost(body);
+      if (refusal) await app.client.chat.postMessage({ channel: body.user_id, text: refusal });
+      return;
+    }
     await handle(parseSlashCommand(body));
   });
   app.error(async (error) => {
@@ -149,6 +160,7 @@ export function createSlackChannel(opts: SlackChannelOptions): SlackChannel {
     mounts: [webhook],
     send: (familyId, messages) => sender.send(familyId, messages),
     idle,
+    updateProgress: (id) => community?.updateProgress(id) ?? Promise.resolve(),
     close: idle,
   };
 }

@@ -1,0 +1,226 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBroadcasts } from "../../../src/broadcasts/broadcasts.ts";
+import type { Channel } from "../../../src/channels/channel.ts";
+import { REFUSAL } from "../../../src/channels/slack/community.ts";
+import { newProfile } from "../../../src/core/types.ts";
+import { createMemoryQueue } from "../../../src/jobs/queue.ts";
+import { loadPlaces } from "../../../src/opportunities/places.ts";
+import { createMemoryStore } from "../../../src/store/memory.ts";
+import { realContent } from "../../helpers/content.ts";
+import { buttonPress, dmOf, type Harness, newUser, startHarness, TEAM } from "./harness.ts";
+
+const NOW = new Date("2026-11-28T12:00:00Z"); // a Saturday
+const places = loadPlaces(
+  readFileSync(join(import.meta.dirname, "../../../content/places.yaml"), "utf8"),
+);
+
+/** A modal's answers as Slack sends them in `view.state.values`. */
+function values(v: Record<string, string>) {
+  return Object.fromEntries(
+    Object.entries(v).map(([block, value]) => [
+      block,
+      {
+        v:
+          block === "language"
+            ? { type: "static_select", selected_option: { value } }
+            : { type: "plain_text_input", value },
+      },
+    ]),
+  );
+}
+
+function submission(user: string, callbackId: string, v: Record<string, string>, metadata = "") {
+  return {
+    type: "view_submission",
+    team: { id: TEAM, domain: "sprout" },
+    user: { id: user, username: "worker", name: "worker", team_id: TEAM },
+    api_app_id: "A0MJRM1AL",
+    trigger_id: "12466734323.1395872398",
+    view: {
+      id: "V00000001",
+      team_id: TEAM,
+      type: "modal",
+      callback_id: callbackId,
+      private_metadata: metadata,
+      state: { values: values(v) },
+    },
+  };
+}
+
+const FORM = {
+  title: "Rhyme time",
+  description: "Songs and rhymes for babies and toddlers.",
+  language: "en",
+  starts: "next Saturday 10am",
+  ends: "11:30",
+  timezone: "Europe/London",
+  place: "Central Library",
+  ages: "0-4",
+  cost: "free",
+};
+
+describe("community workers post and broadcast from Slack", () => {
+  let h: Harness;
+  const worker = newUser();
+  const stranger = newUser();
+  const sent: Array<{ familyId: string; text: string }> = [];
+  let broadcasts: ReturnType<typeof createBroadcasts> | undefined;
+  const queue = createMemoryQueue({ rates: { telegram: 1000 } });
+
+  beforeAll(async () => {
+    const store = createMemoryStore();
+    h = await startHarness(store, {
+      community: {
+        opportunities: store.opportunities,
+        places,
+        broadcasts: () => broadcasts,
+        posters: { users: [worker] },
+        now: () => NOW,
+      },
+    });
+    h.fake.setUser(worker, { locale: "en-GB", tz: "Europe/London" });
+    const telegram: Channel = {
+      name: "telegram",
+      mounts: [],
+      async send(familyId, messages) {
+        sent.push({ familyId, text: messages[0]?.text ?? "" });
+        return { status: "sent", count: messages.length };
+      },
+      async close() {},
+    };
+    broadcasts = createBroadcasts({
+      store,
+      queue,
+      pipeline: h.pipeline,
+      channels: new Map([["telegram", telegram]]),
+      speech: realContent().speech,
+      onProgress: (id) => void h.channel.updateProgress(id),
+    });
+    queue.start(async (job) =>
+      job.kind === "broadcast" && broadcasts
+        ? broadcasts.run(job.familyId, job.broadcastId)
+        : { status: "done" },
+    );
+    for (const [id, born] of [
+      ["telegram:91", "2024-05"],
+      ["telegram:92", "2023-01"],
+      ["telegram:93", "2015-01"], // 11: too old for 0-4
+    ] as const) {
+      const profile = {
+        ...newProfile(),
+        locale: "en",
+        consent: true,
+        opportunities: true,
+        area: { lat: 51.45, lng: -2.6 },
+        children: [{ birthMonth: born }],
+        lastInboundAt: Date.now(),
+      };
+      await store.saveFamily(id, { profile, session: null }, { sessionTtlSeconds: 60 });
+      await store.opportunities.setArea(id, profile.area);
+    }
+  });
+  afterAll(async () => {
+    await queue.close();
+    await h?.close();
+  });
+
+  const command = (user: string, text: string) => {
+    const form = new URLSearchParams({
+      token: "x",
+      team_id: TEAM,
+      user_id: user,
+      channel_id: dmOf(user),
+      command: "/sprout",
+      text,
+      trigger_id: `${Date.now()}.1.abc`,
+    });
+    return h.postForm(form.toString());
+  };
+  const submit = async (body: unknown) => {
+    const res = await h.postForm(`payload=${encodeURIComponent(JSON.stringify(body))}`);
+    return (await res.json()) as Record<string, any>;
+  };
+  const press = async (user: string, actionId: string, value: string, ts: string) => {
+    const body = { ...buttonPress(user, value, actionId), message: { ts, text: "" } };
+    await h.postForm(`payload=${encodeURIComponent(JSON.stringify(body))}`);
+    await h.channel.idle();
+  };
+
+  it("only listed workers may post: others are told kindly, and no modal opens", async () => {
+    await command(stranger, "post");
+    await h.channel.idle();
+    expect(h.fake.calls.filter((c) => c.method === "views.open")).toHaveLength(0);
+    expect(h.fake.posted().map((m) => m.text)).toContain(REFUSAL);
+  });
+
+  it("/sprout post opens the modal, its time zone from the worker's profile", async () => {
+    await command(worker, "post");
+    await h.channel.idle();
+    const open = h.fake.calls.find((c) => c.method === "views.open");
+    const raw = open?.params.view;
+    const view = typeof raw === "string" ? JSON.parse(raw) : (raw as Record<string, any>);
+    expect(view.callback_id).toBe("sprout_post");
+    const tz = view.blocks.find((b: { block_id: string }) => b.block_id === "timezone");
+    expect(tz.element.initial_value).toBe("Europe/London");
+  });
+
+  it("reads dates typed naturally and shows them back; a bad one is an error on its field", async () => {
+    const answer = await submit(submission(worker, "sprout_post", FORM));
+    expect(answer.response_action).toBe("push");
+    expect(JSON.stringify(answer.view.blocks)).toContain("birth to 4 years · free");
+    expect(JSON.stringify(answer.view.blocks)).toContain(
+      "Sat, 5 Dec 2026, 10:00–11:30 (Europe/London, UTC+0)",
+    );
+    const spanish = await submit(
+      submission(worker, "sprout_post", {
+        ...FORM,
+        language: "es",
+        starts: "sábado 10:00",
+        ends: "1 hora",
+      }),
+    );
+    expect(JSON.stringify(spanish.view.blocks)).toContain("Sat, 5 Dec 2026, 10:00–11:00");
+    const bad = await submit(
+      submission(worker, "sprout_post", { ...FORM, starts: "whenever", ages: "tiny" }),
+    );
+    expect(bad.response_action).toBe("errors");
+    expect(Object.keys(bad.errors).sort()).toEqual(["ages", "starts"]);
+  });
+
+  it("confirming posts it (recorded with who), then the reach, then the broadcast with its progress", async () => {
+    const check = await submit(submission(worker, "sprout_post", FORM));
+    await submit(submission(worker, "sprout_post_confirm", {}, check.view.private_metadata));
+    await h.channel.idle();
+    const [upcoming] = await h.store.opportunities.upcoming(NOW);
+    expect(upcoming?.opportunity.createdBy).toBe(`slack:${TEAM}:${worker}`);
+    const posted = h.fake.posted().find((m) => m.text.startsWith("Posted: Rhyme time"));
+    expect(posted).toBeDefined();
+    const id = upcoming?.opportunity.id as string;
+
+    await press(worker, "sprout_reach", id, "1700000000.000100");
+    const reach = h.fake.calls.filter((c) => c.method === "chat.update").at(-1);
+    expect(String(reach?.params.text)).toBe("2 families: telegram 2 · en 2");
+
+    await press(worker, "sprout_send", id, "1700000000.000100");
+    await queue.idle();
+    expect(sent.map((s) => s.familyId).sort()).toEqual(["telegram:91", "telegram:92"]);
+    // The progress message ends showing what was sent.
+    for (let i = 0; i < 40; i++) {
+      const last = h.fake.calls.filter((c) => c.method === "chat.update").at(-1);
+      if (String(last?.params.text).startsWith("📣 Done")) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const last = h.fake.calls.filter((c) => c.method === "chat.update").at(-1);
+    expect(String(last?.params.text)).toBe(
+      "📣 Done: 2 sent, 0 delivered, 0 failed, 0 skipped of 2",
+    );
+    expect(last?.params.ts).toBe("1700000000.000100");
+    const audit = await h.store.opportunities.audit(5);
+    expect(audit.map((a) => [a.action, a.by])).toContainEqual([
+      "broadcast",
+      `slack:${TEAM}:${worker}`,
+    ]);
+  });
+});
