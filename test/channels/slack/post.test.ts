@@ -11,6 +11,10 @@ import { createMemoryStore } from "../../../src/store/memory.ts";
 import { realContent } from "../../helpers/content.ts";
 import { buttonPress, dmOf, type Harness, newUser, startHarness, TEAM } from "./harness.ts";
 
+/** A JSON answer, read loosely by the test. */
+// biome-ignore lint/suspicious/noExplicitAny: test code reads nested JSON fields
+type Json = Record<string, any>;
+
 const NOW = new Date("2026-11-28T12:00:00Z"); // a Saturday
 const places = loadPlaces(
   readFileSync(join(import.meta.dirname, "../../../content/places.yaml"), "utf8"),
@@ -140,7 +144,7 @@ describe("community workers post and broadcast from Slack", () => {
   };
   const submit = async (body: unknown) => {
     const res = await h.postForm(`payload=${encodeURIComponent(JSON.stringify(body))}`);
-    return (await res.json()) as Record<string, any>;
+    return (await res.json()) as Json;
   };
   const press = async (user: string, actionId: string, value: string, ts: string) => {
     const body = { ...buttonPress(user, value, actionId), message: { ts, text: "" } };
@@ -160,7 +164,7 @@ describe("community workers post and broadcast from Slack", () => {
     await h.channel.idle();
     const open = h.fake.calls.find((c) => c.method === "views.open");
     const raw = open?.params.view;
-    const view = typeof raw === "string" ? JSON.parse(raw) : (raw as Record<string, any>);
+    const view = typeof raw === "string" ? JSON.parse(raw) : (raw as Json);
     expect(view.callback_id).toBe("sprout_post");
     const tz = view.blocks.find((b: { block_id: string }) => b.block_id === "timezone");
     expect(tz.element.initial_value).toBe("Europe/London");
