@@ -2,8 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { signSlackRequest } from "../../src/channels/slack/verify.ts";
 import { newProfile, type Profile } from "../../src/core/types.ts";
 import { createRedisStore } from "../../src/store/redis.ts";
+import { buttonPress, viewSubmission } from "../channels/slack/harness.ts";
+import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.ts";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.ts";
 import { type FakeTwilio, startFakeTwilio } from "../fakes/twilio-api.ts";
 import { realContent } from "../helpers/content.ts";
@@ -43,6 +46,10 @@ describeRedis("a broadcast shared by two server processes on one Redis", () => {
   const base = 500_000_000 + Math.floor(Math.random() * 1e6) * 100;
   let telegram: FakeTelegram;
   let twilio: FakeTwilio;
+  let slack: FakeSlack;
+  const SLACK_TOKEN = "xoxb-e2e-0000-fake";
+  const SLACK_SECRET = "e2e_slack_signing_secret_0123456";
+  const WORKER = "U0E2EWORK";
   const running: ChildProcess[] = [];
   const ports = [0, 1, 2].map((k) => 17_000 + k * 300 + Math.floor(Math.random() * 300));
   const env = () => ({
@@ -60,16 +67,23 @@ describeRedis("a broadcast shared by two server processes on one Redis", () => {
     TWILIO_API_BASE: twilio.url,
     PUBLIC_URL: "https://sprout.example.org",
     WHATSAPP_SEND_RATE: "5",
+    SLACK_BOT_TOKEN: SLACK_TOKEN,
+    SLACK_SIGNING_SECRET: SLACK_SECRET,
+    SLACK_API_URL: slack.url,
+    SLACK_POSTERS: WORKER,
   });
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
     twilio = await startFakeTwilio({ accountSid: ACCOUNT, authToken: AUTH });
+    slack = await startFakeSlack({ botToken: SLACK_TOKEN });
+    slack.setUser(WORKER, { locale: "en-GB", tz: "Europe/London" });
   });
   afterAll(async () => {
     for (const c of running) c.kill("SIGKILL");
     await telegram?.close();
     await twilio?.close();
+    await slack?.close();
     const admin = new Redis(REDIS_URL as string);
     let cursor = "0";
     do {
@@ -140,9 +154,127 @@ describeRedis("a broadcast shared by two server processes on one Redis", () => {
     const content = realContent();
 
     /** One broadcast; `stop` is called once it is under way; returns each family's messages. */
-    async function broadcast(title: string, stop: () => void, statusPort: number) {
+    /** Signed, as Slack sends interactivity: a form with the JSON in `payload`. */
+    const slackPost = async (port: number, payload: unknown) => {
+      const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const timestamp = Math.floor(Date.now() / 1000);
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/slack`, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-slack-request-timestamp": String(timestamp),
+          "x-slack-signature": signSlackRequest({ signingSecret: SLACK_SECRET, timestamp, body }),
+        },
+      });
+      const text = await res.text();
+      return text ? (JSON.parse(text) as Json) : {};
+    };
+    const waitForSlack = async (check: () => boolean) => {
+      for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+
+    /** A community worker posts from the Slack modal and presses Send to families, then Send now. */
+    async function postAndSendFromSlack(
+      title: string,
+    ): Promise<{ broadcastId: string; reach: string }> {
+      const port = ports[2] as number;
+      const check = await slackPost(
+        port,
+        viewSubmission(WORKER, "sprout_post", {
+          title,
+          description: "Songs and rhymes for babies and toddlers.",
+          language: "en",
+          starts: "in 2 days at 10am",
+          ends: "1 hour",
+          timezone: "Europe/London",
+          place: "Central Library",
+          ages: "0-4",
+          cost: "free",
+        }),
+      );
+      expect(check.response_action).toBe("push");
+      await slackPost(
+        port,
+        viewSubmission(WORKER, "sprout_post_confirm", {}, check.view.private_metadata),
+      );
+      await waitForSlack(() => slack.posted().some((m) => m.text === `Posted: ${title}`));
+      const posted = slack.posted().find((m) => m.text === `Posted: ${title}`);
+      const oppId = JSON.stringify(posted?.blocks).match(/"value":"([\w-]+)"/)?.[1] as string;
+      const press = (action: string) =>
+        slackPost(port, {
+          ...buttonPress(WORKER, oppId, action),
+          channel: { id: posted?.channel, name: "directmessage" },
+          message: { ts: posted?.ts, text: "" },
+        });
+      const updates = () =>
+        slack.calls.filter((c) => c.method === "chat.update" && c.params.ts === posted?.ts);
+      await press("sprout_reach");
+      await waitForSlack(() => updates().length > 0);
+      const reach = String(updates()[0]?.params.text);
+      await press("sprout_send");
+      // The broadcast's id, as an operator would find it: its record in Redis.
+      const admin = new Redis(REDIS_URL as string);
+      let broadcastId = "";
+      for (let i = 0; i < 100 && !broadcastId; i++) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await admin.scan(
+            cursor,
+            "MATCH",
+            `${prefix}broadcast:*`,
+            "COUNT",
+            1000,
+          );
+          cursor = next;
+          for (const key of keys) {
+            const record = JSON.parse((await admin.hget(key, "record")) ?? "{}");
+            if (record.opportunityId === oppId) broadcastId = record.id;
+          }
+        } while (cursor !== "0");
+        if (!broadcastId) await new Promise((r) => setTimeout(r, 50));
+      }
+      await admin.quit();
+      expect(broadcastId, `no broadcast of ${oppId} (reach: ${reach})`).not.toBe("");
+      return { broadcastId, reach };
+    }
+
+    async function broadcast(
+      title: string,
+      stop: () => void,
+      statusPort: number,
+      viaSlack = false,
+    ) {
       telegram.reset();
       twilio.reset();
+      let broadcastId: string;
+      if (viaSlack) {
+        const fromSlack = await postAndSendFromSlack(title);
+        expect(fromSlack.reach).toMatch(new RegExp(`^${fits.length + outside.length} families: `));
+        broadcastId = fromSlack.broadcastId;
+      } else broadcastId = await viaApi(title);
+      await new Promise((r) => setTimeout(r, 300 + Math.random() * 500));
+      expect(telegram.sent().length).toBeGreaterThan(0);
+      stop();
+      let status: Json = {};
+      for (let i = 0; i < 240; i++) {
+        status = (await api(statusPort, "GET", `/api/broadcasts/${broadcastId}`)).body;
+        if (status.status === "done") break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status.status).toBe("done");
+      const got = new Map<string, string[]>();
+      for (const id of [...fits, ...misfits, ...outside])
+        got.set(
+          id,
+          id.startsWith("telegram:")
+            ? telegram.sent(Number(id.slice(9))).map((m) => m.text)
+            : twilio.messages.filter((m) => m.To === id).map((m) => m.Body ?? ""),
+        );
+      return { status, got };
+    }
+
+    async function viaApi(title: string): Promise<string> {
       const opp = await api(ports[2] as number, "POST", "/api/opportunities", {
         title: { en: title, es: `${title} (es)`, uk: `${title} (uk)` },
         description: "Songs and rhymes for babies and toddlers.",
@@ -161,29 +293,17 @@ describeRedis("a broadcast shared by two server processes on one Redis", () => {
       });
       expect(sent.status).toBe(202);
       expect(sent.body.reach).toMatchObject({ total: fits.length + outside.length });
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 500));
-      expect(telegram.sent().length).toBeGreaterThan(0);
-      stop();
-      let status: Json = {};
-      for (let i = 0; i < 240; i++) {
-        status = (await api(statusPort, "GET", `/api/broadcasts/${sent.body.id}`)).body;
-        if (status.status === "done") break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(status.status).toBe("done");
-      const got = new Map<string, string[]>();
-      for (const id of [...fits, ...misfits, ...outside])
-        got.set(
-          id,
-          id.startsWith("telegram:")
-            ? telegram.sent(Number(id.slice(9))).map((m) => m.text)
-            : twilio.messages.filter((m) => m.To === id).map((m) => m.Body ?? ""),
-        );
-      return { status, got };
+      return sent.body.id as string;
     }
 
     // A process stopped mid-way (SIGTERM): it finishes what it holds, the other takes the rest.
-    const first = await broadcast("Rhyme time", () => a?.child.kill("SIGTERM"), ports[1] as number);
+    // Posted and sent by a community worker from the Slack modal (signed view_submission).
+    const first = await broadcast(
+      "Rhyme time",
+      () => a?.child.kill("SIGTERM"),
+      ports[1] as number,
+      true,
+    );
     expect(first.status.counts).toMatchObject({
       queued: fits.length + outside.length,
       sent: fits.length,

@@ -219,3 +219,42 @@ export function readBlocks(blocks: unknown): Blocks {
       .map((e) => ({ action_id: e.action_id, value: e.value, text: e.text.text })),
   };
 }
+
+/** A modal's answers as Slack sends them in `view.state.values`. */
+function modalValues(v: Record<string, string>) {
+  return Object.fromEntries(
+    Object.entries(v).map(([block, value]) => [
+      block,
+      {
+        v:
+          block === "language"
+            ? { type: "static_select", selected_option: { value } }
+            : { type: "plain_text_input", value },
+      },
+    ]),
+  );
+}
+
+/** A signed-to-be `view_submission` of one of Sprout's modals, with its answers. */
+export function viewSubmission(
+  user: string,
+  callbackId: string,
+  v: Record<string, string>,
+  metadata = "",
+) {
+  return {
+    type: "view_submission",
+    team: { id: TEAM, domain: "sprout" },
+    user: { id: user, username: "worker", name: "worker", team_id: TEAM },
+    api_app_id: "A0MJRM1AL",
+    trigger_id: "12466734323.1395872398",
+    view: {
+      id: "V00000001",
+      team_id: TEAM,
+      type: "modal",
+      callback_id: callbackId,
+      private_metadata: metadata,
+      state: { values: modalValues(v) },
+    },
+  };
+}

@@ -9,7 +9,15 @@ import { createMemoryQueue } from "../../../src/jobs/queue.ts";
 import { loadPlaces } from "../../../src/opportunities/places.ts";
 import { createMemoryStore } from "../../../src/store/memory.ts";
 import { realContent } from "../../helpers/content.ts";
-import { buttonPress, dmOf, type Harness, newUser, startHarness, TEAM } from "./harness.ts";
+import {
+  buttonPress,
+  dmOf,
+  type Harness,
+  newUser,
+  startHarness,
+  viewSubmission as submission,
+  TEAM,
+} from "./harness.ts";
 
 /** A JSON answer, read loosely by the test. */
 // biome-ignore lint/suspicious/noExplicitAny: test code reads nested JSON fields
@@ -19,39 +27,6 @@ const NOW = new Date("2026-11-28T12:00:00Z"); // a Saturday
 const places = loadPlaces(
   readFileSync(join(import.meta.dirname, "../../../content/places.yaml"), "utf8"),
 );
-
-/** A modal's answers as Slack sends them in `view.state.values`. */
-function values(v: Record<string, string>) {
-  return Object.fromEntries(
-    Object.entries(v).map(([block, value]) => [
-      block,
-      {
-        v:
-          block === "language"
-            ? { type: "static_select", selected_option: { value } }
-            : { type: "plain_text_input", value },
-      },
-    ]),
-  );
-}
-
-function submission(user: string, callbackId: string, v: Record<string, string>, metadata = "") {
-  return {
-    type: "view_submission",
-    team: { id: TEAM, domain: "sprout" },
-    user: { id: user, username: "worker", name: "worker", team_id: TEAM },
-    api_app_id: "A0MJRM1AL",
-    trigger_id: "12466734323.1395872398",
-    view: {
-      id: "V00000001",
-      team_id: TEAM,
-      type: "modal",
-      callback_id: callbackId,
-      private_metadata: metadata,
-      state: { values: values(v) },
-    },
-  };
-}
 
 const FORM = {
   title: "Rhyme time",
