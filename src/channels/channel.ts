@@ -1,6 +1,9 @@
 import type { Mount } from "../app.ts";
 import type { FamilyId, Outbound } from "../core/types.ts";
 
+/** WhatsApp's customer-service window: free-form messages only this long after the last inbound. */
+export const WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /** What became of messages sent to a family. */
 export type SendOutcome =
   | { status: "sent"; count: number }

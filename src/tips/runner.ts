@@ -1,5 +1,4 @@
-import type { Channel } from "../channels/channel.ts";
-import { WINDOW_MS } from "../channels/whatsapp/send.ts";
+import { type Channel, WINDOW_MS } from "../channels/channel.ts";
 import { type Logger, type Pipeline, redact, silentLogger } from "../core/pipeline.ts";
 import type { FamilyId, Profile } from "../core/types.ts";
 import type { Job, JobQueue, JobResult } from "../jobs/queue.ts";

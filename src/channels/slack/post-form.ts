@@ -1,6 +1,10 @@
 import * as chrono from "chrono-node";
 import type { Places } from "../../opportunities/places.ts";
-import { describeIssues, opportunityInput } from "../../opportunities/schema.ts";
+import {
+  describeIssues,
+  type NewOpportunity,
+  opportunityInput,
+} from "../../opportunities/schema.ts";
 import { isTimeZone, localTime, zonedInstant } from "../../tips/schedule.ts";
 import { offsetLabel } from "../../tips/timezone.ts";
 
@@ -104,22 +108,47 @@ const offsetMinutes = (tz: string, at: Date) => {
   );
 };
 
-/** A date and time typed in a language, in a time zone, after `after`; undefined when unclear. */
-export function readWhen(text: string, lang: string, tz: string, after: Date): Date | undefined {
+/** A date and time read from what a worker typed, or why not. */
+export type When = { at: Date } | { problem: "unreadable" | "no_time" };
+
+/**
+ * A date and time typed in a language (`lang`'s chrono parser, then English), as wall-clock time
+ * in `tz`, the first one after `after`. With `dayOf`, a bare time ("11:30") is on that instant's
+ * local day (an end time, on the day it starts).
+ * @example readWhen("sábado 10:00", "es", "Europe/Madrid", new Date())
+ */
+export function readWhen(
+  text: string,
+  lang: string,
+  tz: string,
+  after: Date,
+  opts: { dayOf?: Date } = {},
+): When {
   const ref = { instant: after, timezone: offsetMinutes(tz, after) };
-  for (const parser of [parserFor(lang), chrono.en]) {
+  let problem: "unreadable" | "no_time" = "unreadable";
+  const parsers = lang === "en" ? [chrono.en] : [parserFor(lang), chrono.en];
+  for (const parser of parsers) {
     const r = parser.parse(text, ref, { forwardDate: true })[0];
-    if (!r?.start.isCertain("hour")) continue;
+    if (!r) continue;
+    if (!r.start.isCertain("hour")) {
+      problem = "no_time";
+      continue;
+    }
     const get = (k: "year" | "month" | "day" | "hour" | "minute") => r.start.get(k) ?? 0;
-    return zonedInstant(tz, {
-      year: get("year"),
-      month: get("month"),
-      day: get("day"),
-      hour: get("hour"),
-      minute: get("minute"),
-    });
+    const bareTime =
+      !r.start.isCertain("day") && !r.start.isCertain("weekday") && !r.start.isCertain("month");
+    const day = opts.dayOf && bareTime ? localTime(opts.dayOf, tz) : undefined;
+    return {
+      at: zonedInstant(tz, {
+        year: day?.year ?? get("year"),
+        month: day?.month ?? get("month"),
+        day: day?.day ?? get("day"),
+        hour: get("hour"),
+        minute: get("minute"),
+      }),
+    };
   }
-  return undefined;
+  return { problem };
 }
 
 const DURATION =
@@ -135,13 +164,14 @@ function readDuration(text: string): number | undefined {
 const AGES =
   /^(\d+(?:[.,]\d+)?)\s*(m|mo|months?|meses|mois|y|yrs?|years?|años|ans|anos)?\s*(?:-|–|to|a|à|até|bis)\s*(\d+(?:[.,]\d+)?)\s*(m|mo|months?|meses|mois|y|yrs?|years?|años|ans|anos)?$/i;
 
-/** "0-4", "18 months - 5", "5 to 11 years": ages in months (years unless said). */
+/** "0-4", "18 months - 5", "6-18 months", "5 to 11 years": ages in months (years unless said). */
 export function readAges(text: string): { minMonths: number; maxMonths: number } | undefined {
   const m = AGES.exec(text.trim());
   if (!m) return undefined;
   const months = (n: string, unit: string | undefined) =>
     Math.round(Number(n.replace(",", ".")) * (unit && /^m/i.test(unit) ? 1 : 12));
-  const minMonths = months(m[1] as string, m[2]);
+  // "6-18 months": the unit said once is both's (but "18 months - 5" is 18 months to 5 years).
+  const minMonths = months(m[1] as string, m[2] ?? m[4]);
   const upper = months(m[3] as string, m[4]);
   // "0-4 years": up to the end of the fourth year (4 years 11 months).
   const maxMonths = m[4] && /^m/i.test(m[4]) ? upper : Math.min(216, upper + 11);
@@ -167,6 +197,14 @@ const BLOCK_OF: Record<string, string> = {
   organiser: "organiser",
 };
 
+const STARTS_PROBLEM = {
+  unreadable: 'I couldn\'t read that date: try "Saturday 10am" or "5 Dec 14:00"',
+  no_time: 'Add the time too, e.g. "Saturday 10am"',
+} as const;
+
+/** Slack keeps at most 3000 characters in a view's private_metadata (the confirmed body rides there). */
+export const METADATA_MAX = 3000;
+
 export type FormResult =
   | { ok: true; body: Record<string, unknown> }
   | { ok: false; errors: Record<string, string> };
@@ -186,16 +224,22 @@ export function readPostForm(
   let starts: Date | undefined;
   let ends: Date | undefined;
   if (!errors.timezone && v.starts) {
-    starts = readWhen(v.starts, lang, tz, deps.now);
-    if (!starts) errors.starts = 'I couldn\'t read that date and time: try "Saturday 10am"';
+    const when = readWhen(v.starts, lang, tz, deps.now);
+    if ("at" in when && when.at.getTime() <= deps.now.getTime())
+      errors.starts = "That is in the past: give a date to come";
+    else if ("at" in when) starts = when.at;
+    else errors.starts = STARTS_PROBLEM[when.problem];
   }
   if (starts && v.ends) {
     const minutes = readDuration(v.ends);
-    ends =
+    const when =
       minutes !== undefined
-        ? new Date(starts.getTime() + minutes * 60_000)
-        : readWhen(v.ends, lang, tz, starts);
-    if (!ends) errors.ends = 'I couldn\'t read that: try "11:30" or "1 hour"';
+        ? { at: new Date(starts.getTime() + minutes * 60_000) }
+        : readWhen(v.ends, lang, tz, starts, { dayOf: starts });
+    if (!("at" in when)) errors.ends = 'I couldn\'t read that: try "11:30", "1 hour" or a date';
+    else if (when.at.getTime() <= starts.getTime())
+      errors.ends = 'That is before it starts: give the end time ("11:30") or a length ("1 hour")';
+    else ends = when.at;
   }
   let place: Record<string, unknown> | undefined;
   if (v.place) {
@@ -227,6 +271,8 @@ export function readPostForm(
     ...(v.organiser ? { organiser: v.organiser } : {}),
   };
   const parsed = opportunityInput.safeParse(body);
+  if (parsed.success && JSON.stringify(body).length > METADATA_MAX)
+    return { ok: false, errors: { description: "Too long for Slack: please shorten it" } };
   if (parsed.success) return { ok: true, body };
   for (const issue of parsed.error.issues) {
     const block = BLOCK_OF[String(issue.path[0])] ?? "title";
@@ -260,21 +306,37 @@ const ageText = (m: number) =>
 /** What was understood, to confirm before posting (the body rides in private_metadata). */
 export function confirmView(body: Record<string, unknown>): Record<string, unknown> {
   const title = Object.values(body.title as Record<string, string>)[0] ?? "";
-  const place = body.place as { name: string; lat: number; lng: number };
+  const place = body.place as { name: string; lat: number; lng: number; address?: string };
   const ages = body.ages as { minMonths: number; maxMonths: number };
   const lines = [
     `*${title}*`,
     `🗓️ ${describeWhen(body)}`,
-    `📍 ${place.name} (${place.lat.toFixed(4)}, ${place.lng.toFixed(4)})`,
+    `📍 ${place.name} (${place.lat.toFixed(4)}, ${place.lng.toFixed(4)})${place.address ? `, ${place.address}` : ""}`,
     `👶 ${ageText(ages.minMonths)} to ${ageText(ages.maxMonths)} · ${body.cost}`,
   ];
   return {
     type: "modal",
     callback_id: CONFIRM_VIEW,
     title: plain("Is this right?"),
-    submit: plain("Post it"),
+    submit: plain("Confirm"),
     close: plain("Back"),
     private_metadata: JSON.stringify(body).slice(0, 3000),
     blocks: [{ type: "section", text: { type: "mrkdwn", text: lines.join("\n") } }],
   };
+}
+
+/** The opportunity a confirmation view carries (checked again), or why it cannot be posted. */
+export function readConfirmed(
+  metadata: string | undefined,
+): { ok: true; input: NewOpportunity } | { ok: false; problem: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(metadata ?? "");
+  } catch {
+    return { ok: false, problem: "the form was lost on the way: please try /sprout post again" };
+  }
+  const parsed = opportunityInput.safeParse(raw);
+  return parsed.success
+    ? { ok: true, input: parsed.data }
+    : { ok: false, problem: describeIssues(parsed.error) };
 }

@@ -2,12 +2,11 @@ import twilio from "twilio";
 import { createKeyedQueue } from "../../core/keyed-queue.ts";
 import { type Logger, redact } from "../../core/pipeline.ts";
 import type { FamilyId, Outbound } from "../../core/types.ts";
-import type { SendOptions, SendOutcome } from "../channel.ts";
+import { type SendOptions, type SendOutcome, WINDOW_MS } from "../channel.ts";
 import { type ObservedResponse, observeResponse } from "./http-client.ts";
 import { type ContentSids, renderForWhatsApp, type WhatsAppMessage } from "./render.ts";
 
-/** WhatsApp's customer-service window: free-form messages only this long after the last inbound. */
-export const WINDOW_MS = 24 * 60 * 60 * 1000;
+export { WINDOW_MS };
 /** Longest wait for one retry, whatever `Retry-After` says. */
 export const MAX_RETRY_DELAY_MS = 60_000;
 
