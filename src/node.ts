@@ -5,17 +5,15 @@
 import { serve } from "@hono/node-server";
 import { broadcastRoutes } from "./api/broadcasts.ts";
 import { createApp } from "./app.ts";
-import { type Broadcasts, createBroadcasts } from "./broadcasts/broadcasts.ts";
+import type { Broadcasts } from "./broadcasts/broadcasts.ts";
 import { createChannels, telegramOf } from "./channels/index.ts";
-import type { SlackChannel } from "./channels/slack/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { buildContent } from "./content.ts";
 import { readContentFiles } from "./content-files.ts";
 import { createPipeline, type Logger } from "./core/pipeline.ts";
 import { openQueue } from "./jobs/open.ts";
-import type { JobData } from "./jobs/queue.ts";
+import { createJobs } from "./jobs/wire.ts";
 import { openStore } from "./store/open.ts";
-import { createTipsRunner } from "./tips/runner.ts";
 
 /** How often due tips are looked for (each process; the store lets one of them take each). */
 const TICK_MS = 30_000;
@@ -44,48 +42,23 @@ async function main() {
       broadcasts: () => broadcasts,
     },
   });
-  const slack = channels.find((c): c is SlackChannel => c.name === "slack");
-  const byName = new Map(channels.map((c) => [c.name, c]));
   const queue = openQueue(config, {
     onFailed: (data, error) =>
       logger.error("job given up", { kind: data.kind, error: String(error) }),
   });
-  const tips = createTipsRunner({
-    store,
-    queue,
-    pipeline,
-    channels: byName,
-    content,
-    logger,
-    whatsappTemplate: config.TWILIO_CONTENT_TIPS,
-  });
-  broadcasts = createBroadcasts({
-    store,
-    queue,
-    pipeline,
-    channels: byName,
-    speech: content.speech,
-    logger,
-    whatsappTemplate: config.TWILIO_CONTENT_BROADCAST,
-    onProgress: (id) => void slack?.updateProgress(id),
-  });
-  queue.start(async (job: JobData) => {
-    if (job.kind === "tip") return tips.run(job.familyId, job.slot);
-    if (job.kind === "broadcast") return broadcasts.run(job.familyId, job.broadcastId);
-    return broadcasts.remind(job.familyId, job.opportunityId);
-  });
+  const jobs = createJobs({ config, content, store, queue, pipeline, channels, logger });
+  broadcasts = jobs.broadcasts;
+  queue.start(jobs.run);
   const app = createApp({
     store,
     adminToken: config.ADMIN_TOKEN,
     logger,
     places: content.places,
     mounts: channels.flatMap((c) => c.mounts),
-    api: [broadcastRoutes(broadcasts)],
+    api: [broadcastRoutes(jobs.broadcasts)],
   });
   const tick = () =>
-    Promise.all([tips.tick(), broadcasts.tickReminders()]).catch((err: unknown) =>
-      logger.error("tick failed", { error: String(err) }),
-    );
+    jobs.tick().catch((err: unknown) => logger.error("tick failed", { error: String(err) }));
   const ticker = setInterval(tick, TICK_MS);
   ticker.unref();
   void tick();

@@ -8,17 +8,16 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Hono } from "hono";
 import { broadcastRoutes } from "./api/broadcasts.ts";
 import { createApp } from "./app.ts";
-import { type Broadcasts, createBroadcasts } from "./broadcasts/broadcasts.ts";
+import type { Broadcasts } from "./broadcasts/broadcasts.ts";
 import { createChannels, fetchBotInfo } from "./channels/index.ts";
-import type { SlackChannel } from "./channels/slack/index.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { buildContent, type Content } from "./content.ts";
 import { createPipeline, type Logger } from "./core/pipeline.ts";
 import type { Job, JobResult } from "./jobs/queue.ts";
+import { createJobs } from "./jobs/wire.ts";
 import { createMemoryStore } from "./store/memory.ts";
 import { createRedisStore } from "./store/redis.ts";
 import type { Store } from "./store/store.ts";
-import { createTipsRunner } from "./tips/runner.ts";
 import { createCloudflareQueue, type QueueBinding } from "./worker/cf-queue.ts";
 import { rawContent } from "./worker/content-manifest.ts";
 import { sourcesFromRaw } from "./worker/raw-content.ts";
@@ -39,8 +38,7 @@ interface QueueMessage {
 interface Built {
   app: Hono;
   config: Config;
-  tips: ReturnType<typeof createTipsRunner>;
-  broadcasts: Broadcasts;
+  jobs: ReturnType<typeof createJobs>;
 }
 
 const logger: Logger = {
@@ -75,6 +73,7 @@ async function build(env: Record<string, unknown>): Promise<Built> {
       ? (JSON.parse(String(env.TELEGRAM_BOT_INFO)) as UserFromGetMe)
       : await requestStore.run(createMemoryStore(), () => fetchBotInfo(config))
     : undefined;
+  let broadcasts: Broadcasts | undefined;
   const channels = await createChannels({
     config,
     pipeline,
@@ -82,47 +81,36 @@ async function build(env: Record<string, unknown>): Promise<Built> {
     logger,
     telegramBotInfo,
     waitUntil: (p) => void later.getStore()?.push(p),
-    onDelivery: async (tag, status) => broadcasts.delivery(tag, status),
+    onDelivery: async (tag, status) => broadcasts?.delivery(tag, status),
     community: {
       opportunities: requestStore.opportunities,
       places: content.places,
       broadcasts: () => broadcasts,
     },
   });
-  const slack = channels.find((c): c is SlackChannel => c.name === "slack");
-  const byName = new Map(channels.map((c) => [c.name, c]));
   const queue = createCloudflareQueue(() => {
     if (!queueBinding) throw new Error("SEND_QUEUE is not bound (see wrangler.toml)");
     return queueBinding;
   });
-  const tips = createTipsRunner({
-    store: requestStore,
-    queue,
-    pipeline,
-    channels: byName,
+  const jobs = createJobs({
+    config,
     content,
-    logger,
-    whatsappTemplate: config.TWILIO_CONTENT_TIPS,
-  });
-  const broadcasts = createBroadcasts({
     store: requestStore,
     queue,
     pipeline,
-    channels: byName,
-    speech: content.speech,
+    channels,
     logger,
-    whatsappTemplate: config.TWILIO_CONTENT_BROADCAST,
-    onProgress: (id) => void slack?.updateProgress(id),
   });
+  broadcasts = jobs.broadcasts;
   const app = createApp({
     store: requestStore,
     adminToken: config.ADMIN_TOKEN,
     logger,
     places: content.places,
     mounts: channels.flatMap((c) => c.mounts),
-    api: [broadcastRoutes(broadcasts)],
+    api: [broadcastRoutes(jobs.broadcasts)],
   });
-  return { app, config, tips, broadcasts };
+  return { app, config, jobs };
 }
 
 /** The app for this isolate, built once (a failed start-up is tried again next time). */
@@ -191,8 +179,7 @@ export default {
   async scheduled(_event: unknown, env: Record<string, unknown>, ctx: ExecutionContext) {
     const b = await ready(env);
     await withStore(b.config, ctx, async () => {
-      const [tips, reminders] = await Promise.all([b.tips.tick(), b.broadcasts.tickReminders()]);
-      logger.info("cron", { tips: tips.enqueued, dropped: tips.dropped, reminders });
+      logger.info("cron", await b.jobs.tick());
     });
   },
 
@@ -208,13 +195,7 @@ export default {
         const job = message.body as Job;
         const started = Date.now();
         try {
-          const d = job.data;
-          const result: JobResult =
-            d.kind === "tip"
-              ? await b.tips.run(d.familyId, d.slot)
-              : d.kind === "broadcast"
-                ? await b.broadcasts.run(d.familyId, d.broadcastId)
-                : await b.broadcasts.remind(d.familyId, d.opportunityId);
+          const result: JobResult = await b.jobs.run(job.data);
           if (result.status === "defer")
             message.retry({
               delaySeconds: Math.min(

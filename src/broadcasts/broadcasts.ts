@@ -1,10 +1,15 @@
 import { type Channel, WINDOW_MS } from "../channels/channel.ts";
 import { type Logger, type Pipeline, redact, silentLogger } from "../core/pipeline.ts";
 import { ageInMonths } from "../core/suggest.ts";
-import type { FamilyId, NearbyItem, Outbound, Profile } from "../core/types.ts";
+import type { FamilyId, Outbound, Profile } from "../core/types.ts";
 import type { Speech } from "../flows/speech.ts";
 import type { Job, JobQueue, JobResult } from "../jobs/queue.ts";
-import { describeOpportunity, formatWhen, textIn } from "../opportunities/describe.ts";
+import {
+  describeOpportunity,
+  formatWhen,
+  textIn,
+  toNearbyItem,
+} from "../opportunities/describe.ts";
 import { nextOccurrence } from "../opportunities/occurrence.ts";
 import { distanceKm } from "../opportunities/places.ts";
 import type { Opportunity } from "../opportunities/schema.ts";
@@ -37,21 +42,6 @@ function unfit(p: Profile | undefined, opportunityId: string): string {
   if (!p.opportunities) return "not_subscribed";
   if (p.dismissed?.includes(opportunityId)) return "not_interested";
   return "";
-}
-
-/** The opportunity as the words of a message describe it. */
-function itemOf(o: Opportunity, next: { startsAt: Date }, km: number): NearbyItem {
-  return {
-    id: o.id,
-    title: o.title,
-    description: o.description,
-    startsAt: next.startsAt.toISOString(),
-    timezone: o.timezone,
-    place: o.place.name,
-    km,
-    cost: o.cost,
-    ...(o.link ? { link: o.link } : {}),
-  };
 }
 
 export interface BroadcastDeps {
@@ -232,7 +222,7 @@ export function createBroadcasts(deps: BroadcastDeps) {
       if (!channel) return finish("skipped", "channel_off");
       const locale = profile.locale ?? speech.defaultLocale;
       const km = profile.area ? distanceKm(profile.area, o.place) : 0;
-      const item = itemOf(o, next, km);
+      const item = toNearbyItem(o, next, km);
       const write = (l: string) =>
         [speech.t(l, "broadcast.new"), ...describeOpportunity(speech, l, item)].join("\n");
       const second = profile.secondLocale && profile.secondLocale !== locale;

@@ -1,5 +1,6 @@
 import { hashString } from "../catalog/recommend.ts";
 import { type EngineDeps, runTurn } from "../flows/engine.ts";
+import { toNearbyItem } from "../opportunities/describe.ts";
 import { SESSION_TTL_SECONDS, type Store } from "../store/store.ts";
 import { composeTip, type TipDeps } from "../tips/compose.ts";
 import { nextSlot } from "../tips/schedule.ts";
@@ -59,17 +60,7 @@ function broadcastArea(p: Profile): string {
 /** The opportunities a `find` step asked for, as the engine writes them. */
 async function lookUp(store: Store, lookup: Lookup, now: Date): Promise<NearbyItem[]> {
   const found = await store.opportunities.near({ ...lookup, now, limit: 10 });
-  return found.map(({ opportunity: o, km, next }) => ({
-    id: o.id,
-    title: o.title,
-    description: o.description,
-    startsAt: next.startsAt.toISOString(),
-    timezone: o.timezone,
-    place: o.place.name,
-    km,
-    cost: o.cost,
-    ...(o.link ? { link: o.link } : {}),
-  }));
+  return found.map(({ opportunity, km, next }) => toNearbyItem(opportunity, next, km));
 }
 
 /** The part of a profile its tip schedule depends on ("" when it gets no tips). */

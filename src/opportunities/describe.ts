@@ -1,5 +1,22 @@
 import type { NearbyItem } from "../core/types.ts";
 import type { Speech } from "../flows/speech.ts";
+import type { Occurrence } from "./occurrence.ts";
+import type { Opportunity } from "./schema.ts";
+
+/** An opportunity's next time, as the words of a message describe it. */
+export function toNearbyItem(o: Opportunity, next: Occurrence, km: number): NearbyItem {
+  return {
+    id: o.id,
+    title: o.title,
+    description: o.description,
+    startsAt: next.startsAt.toISOString(),
+    timezone: o.timezone,
+    place: o.place.name,
+    km,
+    cost: o.cost,
+    ...(o.link ? { link: o.link } : {}),
+  };
+}
 
 /** A language's name in another ("ucraniano"), for any code. */
 export function languageName(code: string, locale: string): string {
