@@ -14,6 +14,7 @@ import {
   readPostForm,
   viewValues,
 } from "./post-form.ts";
+import { escapeMrkdwn as esc } from "./render.ts";
 
 /** What community workers' Slack tools need: where opportunities live, who may post, the broadcaster. */
 export interface CommunityOptions {
@@ -163,7 +164,7 @@ export function registerCommunity(app: App, opts: CommunityOptions, logger: Logg
       ...at,
       text,
       blocks: [
-        section(`${title ? `*${title}*\n` : ""}${icon}${text}`),
+        section(`${title ? `*${esc(title)}*\n` : ""}${icon}${text}`),
         ...(buttons.length > 0 ? [actions(...buttons)] : []),
       ],
     });
@@ -223,7 +224,7 @@ export function registerCommunity(app: App, opts: CommunityOptions, logger: Logg
       channel: user as string,
       text: `Posted: ${title}`,
       blocks: [
-        section(`✅ Posted: *${title}*\n${describeWhen(read.input)} · ${o.place.name}`),
+        section(`✅ Posted: *${esc(title)}*\n${describeWhen(read.input)} · ${esc(o.place.name)}`),
         actions(button("Send to families", "sprout_reach", o.id, "primary")),
       ],
     });

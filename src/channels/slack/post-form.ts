@@ -7,6 +7,7 @@ import {
 } from "../../opportunities/schema.ts";
 import { isTimeZone, localTime, zonedInstant } from "../../tips/schedule.ts";
 import { offsetLabel } from "../../tips/timezone.ts";
+import { escapeMrkdwn as esc } from "./render.ts";
 
 /**
  * The Slack modal a community worker posts an opportunity with, and what its answers mean:
@@ -309,10 +310,10 @@ export function confirmView(body: Record<string, unknown>): Record<string, unkno
   const place = body.place as { name: string; lat: number; lng: number; address?: string };
   const ages = body.ages as { minMonths: number; maxMonths: number };
   const lines = [
-    `*${title}*`,
+    `*${esc(title)}*`,
     `🗓️ ${describeWhen(body)}`,
-    `📍 ${place.name} (${place.lat.toFixed(4)}, ${place.lng.toFixed(4)})${place.address ? `, ${place.address}` : ""}`,
-    `👶 ${ageText(ages.minMonths)} to ${ageText(ages.maxMonths)} · ${body.cost}`,
+    `📍 ${esc(place.name)} (${place.lat.toFixed(4)}, ${place.lng.toFixed(4)})${place.address ? `, ${esc(place.address)}` : ""}`,
+    `👶 ${ageText(ages.minMonths)} to ${ageText(ages.maxMonths)} · ${esc(String(body.cost))}`,
   ];
   return {
     type: "modal",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBroadcasts } from "../../../src/broadcasts/broadcasts.ts";
+import { type Broadcasts, createBroadcasts } from "../../../src/broadcasts/broadcasts.ts";
 import type { Channel } from "../../../src/channels/channel.ts";
 import { REFUSAL } from "../../../src/channels/slack/community.ts";
 import { newProfile } from "../../../src/core/types.ts";
@@ -14,6 +14,7 @@ import {
   dmOf,
   type Harness,
   newUser,
+  readBlocks,
   startHarness,
   viewSubmission as submission,
   TEAM,
@@ -22,6 +23,9 @@ import {
 /** A JSON answer, read loosely by the test. */
 // biome-ignore lint/suspicious/noExplicitAny: test code reads nested JSON fields
 type Json = Record<string, any>;
+
+/** Block Kit as the fake received it (WebClient sends it as a JSON string). */
+const parsed = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 
 const NOW = new Date("2026-11-28T12:00:00Z"); // a Saturday
 const places = loadPlaces(
@@ -39,6 +43,20 @@ const FORM = {
   ages: "0-4",
   cost: "free",
 };
+
+/** `user` types `/sprout <text>` in their DM with the bot. */
+function slash(h: Harness, user: string, text: string) {
+  const form = new URLSearchParams({
+    token: "x",
+    team_id: TEAM,
+    user_id: user,
+    channel_id: dmOf(user),
+    command: "/sprout",
+    text,
+    trigger_id: `${Date.now()}.1.abc`,
+  });
+  return h.postForm(form.toString());
+}
 
 describe("community workers post and broadcast from Slack", () => {
   let h: Harness;
@@ -105,18 +123,7 @@ describe("community workers post and broadcast from Slack", () => {
     await h?.close();
   });
 
-  const command = (user: string, text: string) => {
-    const form = new URLSearchParams({
-      token: "x",
-      team_id: TEAM,
-      user_id: user,
-      channel_id: dmOf(user),
-      command: "/sprout",
-      text,
-      trigger_id: `${Date.now()}.1.abc`,
-    });
-    return h.postForm(form.toString());
-  };
+  const command = (user: string, text: string) => slash(h, user, text);
   const submit = async (body: unknown) => {
     const res = await h.postForm(`payload=${encodeURIComponent(JSON.stringify(body))}`);
     return (await res.json()) as Json;
@@ -147,11 +154,20 @@ describe("community workers post and broadcast from Slack", () => {
 
   it("reads dates typed naturally and shows them back; a bad one is an error on its field", async () => {
     const answer = await submit(submission(worker, "sprout_post", FORM));
+    // "push": the confirmation goes over the form, so Back returns to it as typed.
     expect(answer.response_action).toBe("push");
-    expect(JSON.stringify(answer.view.blocks)).toContain("birth to 4 years · free");
-    expect(JSON.stringify(answer.view.blocks)).toContain(
-      "Sat, 5 Dec 2026, 10:00–11:30 (Europe/London, UTC+0)",
-    );
+    expect(answer.view.callback_id).toBe("sprout_post_confirm");
+    expect(answer.view.submit.text).toBe("Confirm");
+    const shown = JSON.stringify(answer.view.blocks);
+    expect(shown).toContain("*Rhyme time*");
+    expect(shown).toContain("Sat, 5 Dec 2026, 10:00–11:30 (Europe/London, UTC+0)");
+    expect(shown).toContain("Bristol Central Library (51.");
+    expect(shown).toContain("birth to 4 years · free");
+    const body = JSON.parse(answer.view.private_metadata);
+    expect(body).toMatchObject({
+      startsAt: "2026-12-05T10:00:00.000Z",
+      endsAt: "2026-12-05T11:30:00.000Z",
+    });
     const spanish = await submit(
       submission(worker, "sprout_post", {
         ...FORM,
@@ -166,6 +182,12 @@ describe("community workers post and broadcast from Slack", () => {
     );
     expect(bad.response_action).toBe("errors");
     expect(Object.keys(bad.errors).sort()).toEqual(["ages", "starts"]);
+    expect(bad.errors.starts).toMatch(/^I couldn't read that date: try "Saturday 10am"/);
+    const early = await submit(submission(worker, "sprout_post", { ...FORM, ends: "9:00" }));
+    expect(early).toMatchObject({
+      response_action: "errors",
+      errors: { ends: expect.any(String) },
+    });
   });
 
   it("confirming posts it (recorded with who), then the reach, then the broadcast with its progress", async () => {
@@ -174,6 +196,10 @@ describe("community workers post and broadcast from Slack", () => {
     await h.channel.idle();
     const [upcoming] = await h.store.opportunities.upcoming(NOW);
     expect(upcoming?.opportunity.createdBy).toBe(`slack:${TEAM}:${worker}`);
+    expect((await h.store.opportunities.audit(5)).map((a) => [a.action, a.by])).toContainEqual([
+      "create",
+      `slack:${TEAM}:${worker}`,
+    ]);
     const posted = h.fake.posted().find((m) => m.text.startsWith("Posted: Rhyme time"));
     expect(posted).toBeDefined();
     const id = upcoming?.opportunity.id as string;
@@ -181,8 +207,23 @@ describe("community workers post and broadcast from Slack", () => {
     await press(worker, "sprout_reach", id, "1700000000.000100");
     const reach = h.fake.calls.filter((c) => c.method === "chat.update").at(-1);
     expect(String(reach?.params.text)).toBe("2 families: telegram 2 · en 2");
+    const reachBlocks = readBlocks(parsed(reach?.params.blocks));
+    expect(reachBlocks.sections[0]).toContain("Rhyme time");
+    expect(reachBlocks.buttons.map((b) => [b.action_id, b.text])).toEqual([
+      ["sprout_send", "Send now"],
+      ["sprout_cancel", "Cancel"],
+    ]);
+    expect(sent).toHaveLength(0); // the reach is only counted
 
-    await press(worker, "sprout_send", id, "1700000000.000100");
+    // Someone else pressing the same buttons is told who may, and nothing is sent.
+    await press(stranger, "sprout_send", id, "1700000000.000100");
+    expect(h.fake.posted(dmOf(stranger)).at(-1)?.text).toBe(REFUSAL);
+
+    // A double press sends once.
+    await Promise.all([
+      press(worker, "sprout_send", id, "1700000000.000100"),
+      press(worker, "sprout_send", id, "1700000000.000100"),
+    ]);
     await queue.idle();
     expect(sent.map((s) => s.familyId).sort()).toEqual(["telegram:91", "telegram:92"]);
     // The progress message ends showing what was sent.
@@ -196,10 +237,114 @@ describe("community workers post and broadcast from Slack", () => {
       "📣 Done: 2 sent, 0 delivered, 0 failed, 0 skipped of 2",
     );
     expect(last?.params.ts).toBe("1700000000.000100");
+    expect(readBlocks(parsed(last?.params.blocks)).buttons).toEqual([]);
+    expect(sent).toHaveLength(2);
     const audit = await h.store.opportunities.audit(5);
     expect(audit.map((a) => [a.action, a.by])).toContainEqual([
       "broadcast",
       `slack:${TEAM}:${worker}`,
     ]);
+  });
+});
+
+describe("who may post, and the progress message's pace", () => {
+  const POSTERS = "C0POSTERS1";
+  const TS = "1700000000.000200";
+  let h: Harness;
+  const member = newUser();
+  const outsider = newUser();
+  const counts = { queued: 7, sent: 0, delivered: 0, failed: 0, skipped: 0 };
+  // Only what updateProgress reads of the broadcaster.
+  const broadcasts = {
+    async status(id: string) {
+      const done = counts.sent + counts.failed + counts.skipped >= counts.queued;
+      return {
+        id,
+        opportunityId: "gone",
+        status: done ? "done" : "sending",
+        counts: { ...counts },
+        progress: { channel: "D0WORKER01", ts: TS },
+      };
+    },
+  } as unknown as Broadcasts;
+
+  beforeAll(async () => {
+    const store = createMemoryStore();
+    h = await startHarness(store, {
+      community: {
+        opportunities: store.opportunities,
+        places,
+        broadcasts: () => broadcasts,
+        posters: { users: [], channel: POSTERS },
+        now: () => NOW,
+      },
+    });
+    h.fake.setMembers(POSTERS, [member, "U0BOTUSER1"]);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("members of SLACK_POSTERS_CHANNEL may post; the members are asked once, then remembered", async () => {
+    h.fake.failNext("users.info", { status: 200, body: { ok: false, error: "user_not_found" } });
+    for (const [user, text] of [
+      [member, "post"],
+      [member, "Post "],
+      [outsider, "post"],
+    ] as const) {
+      await slash(h, user, text);
+      await h.channel.idle();
+    }
+    expect(h.fake.calls.filter((c) => c.method === "views.open")).toHaveLength(2);
+    expect(h.fake.calls.filter((c) => c.method === "conversations.members")).toHaveLength(1);
+    expect(h.fake.calls.find((c) => c.method === "conversations.members")?.params.channel).toBe(
+      POSTERS,
+    );
+    expect(h.fake.posted(dmOf(outsider)).map((m) => m.text)).toEqual([REFUSAL]);
+    expect(h.fake.posted(dmOf(member))).toEqual([]);
+    // users.info failed for the first: its time zone starts as UTC.
+    const opened = h.fake.calls.filter((c) => c.method === "views.open");
+    const zoneOf = (c: (typeof opened)[number] | undefined) =>
+      (parsed(c?.params.view) as Json).blocks.find(
+        (b: { block_id: string }) => b.block_id === "timezone",
+      ).element.initial_value;
+    expect(zoneOf(opened[0])).toBe("UTC");
+    expect(zoneOf(opened[1])).toBe("America/Los_Angeles"); // the fake's default
+  });
+
+  it("an outsider's modal submission is refused under the form, never an error", async () => {
+    const res = await h.postForm(
+      `payload=${encodeURIComponent(JSON.stringify(submission(outsider, "sprout_post", FORM)))}`,
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ response_action: "errors", errors: { title: REFUSAL } });
+  });
+
+  it("progress: at most one update a second, and the last news always shown", async () => {
+    const updates = () =>
+      h.fake.calls.filter((c) => c.method === "chat.update" && c.params.ts === TS);
+    counts.sent = 1;
+    const first = h.channel.updateProgress("b0000000000000001");
+    for (let i = 0; i < 3; i++) {
+      counts.sent++;
+      void h.channel.updateProgress("b0000000000000001");
+    }
+    await first;
+    expect(updates().map((c) => c.params.text)).toEqual([
+      "📣 Sending: 4 sent, 0 delivered, 0 failed, 0 skipped of 7",
+    ]);
+    const more: Promise<void>[] = [];
+    for (let i = 0; i < 3; i++) {
+      counts.sent++;
+      more.push(h.channel.updateProgress("b0000000000000001"));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await Promise.all(more);
+    const seen = updates();
+    expect(seen.map((c) => c.params.text)).toEqual([
+      "📣 Sending: 4 sent, 0 delivered, 0 failed, 0 skipped of 7",
+      "📣 Done: 7 sent, 0 delivered, 0 failed, 0 skipped of 7",
+    ]);
+    expect((seen[1]?.at ?? 0) - (seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
   });
 });

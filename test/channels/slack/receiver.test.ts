@@ -75,7 +75,10 @@ describe("HonoReceiver", () => {
       const text = await res.text();
       if (body === undefined) expect(text).toBe("");
       else if (typeof body === "string") expect(text).toBe("ok");
-      else expect(JSON.parse(text)).toEqual(body);
+      else {
+        expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+        expect(JSON.parse(text)).toEqual(body);
+      }
       await r.receiver.idle();
     }
   });
