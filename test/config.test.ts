@@ -52,6 +52,28 @@ describe("config", () => {
     );
   });
 
+  it("reads the jobs' settings: send rates, key prefix, posters, templates", () => {
+    const c = loadConfig({
+      TELEGRAM_SEND_RATE: "25",
+      REDIS_PREFIX: "school-a:",
+      SLACK_POSTERS: "U0123ABC, U0456DEF",
+      SLACK_POSTERS_CHANNEL: "C0789GHI",
+      TWILIO_CONTENT_TIPS: "HX0123456789abcdef0123456789abcdef",
+    });
+    expect([c.TELEGRAM_SEND_RATE, c.WHATSAPP_SEND_RATE, c.SLACK_SEND_RATE]).toEqual([25, 10, 5]);
+    expect(c.REDIS_PREFIX).toBe("school-a:");
+    expect(c.SLACK_POSTERS).toEqual(["U0123ABC", "U0456DEF"]);
+    expect(c.SLACK_POSTERS_CHANNEL).toBe("C0789GHI");
+    expect(loadConfig({}).REDIS_PREFIX).toBe("sprout:");
+    for (const [env, name] of [
+      [{ TELEGRAM_SEND_RATE: "0" }, "TELEGRAM_SEND_RATE"],
+      [{ REDIS_PREFIX: "no colon" }, "REDIS_PREFIX"],
+      [{ SLACK_POSTERS: "alice" }, "SLACK_POSTERS"],
+      [{ TWILIO_CONTENT_TIPS: "HX12" }, "TWILIO_CONTENT_TIPS"],
+    ] as const)
+      expect(() => loadConfig(env)).toThrow(new RegExp(`${name}: `));
+  });
+
   it("turns a channel on when its credentials are set", () => {
     const c = loadConfig({
       TELEGRAM_BOT_TOKEN: "123:abc",
