@@ -100,6 +100,7 @@ async function build(env: Record<string, unknown>): Promise<Built> {
     pipeline,
     channels,
     logger,
+    waitUntil: (p) => void later.getStore()?.push(p),
   });
   broadcasts = jobs.broadcasts;
   const app = createApp({
@@ -190,27 +191,36 @@ export default {
     ctx: ExecutionContext,
   ) {
     const b = await ready(env);
-    await withStore(b.config, ctx, async () => {
-      for (const message of batch.messages) {
-        const job = message.body as Job;
-        const started = Date.now();
-        try {
-          const result: JobResult = await b.jobs.run(job.data);
-          if (result.status === "defer")
-            message.retry({
-              delaySeconds: Math.min(
-                43_200,
-                Math.max(1, Math.ceil((result.until - Date.now()) / 1000)),
-              ),
-            });
-          else message.ack();
-        } catch (err) {
-          logger.error("job failed", { kind: job.data?.kind, error: String(err) });
-          message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
-        }
-        const gap = 1000 / rateOf(b.config, job.channel) - (Date.now() - started);
-        if (gap > 0) await new Promise((r) => setTimeout(r, gap));
-      }
-    });
+    // Slack progress messages updated after a send finish within this invocation.
+    const pending: Promise<unknown>[] = [];
+    await later.run(pending, () =>
+      withStore(
+        b.config,
+        ctx,
+        async () => {
+          for (const message of batch.messages) {
+            const job = message.body as Job;
+            const started = Date.now();
+            try {
+              const result: JobResult = await b.jobs.run(job.data);
+              if (result.status === "defer")
+                message.retry({
+                  delaySeconds: Math.min(
+                    43_200,
+                    Math.max(1, Math.ceil((result.until - Date.now()) / 1000)),
+                  ),
+                });
+              else message.ack();
+            } catch (err) {
+              logger.error("job failed", { kind: job.data?.kind, error: String(err) });
+              message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+            }
+            const gap = 1000 / rateOf(b.config, job.channel) - (Date.now() - started);
+            if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+          }
+        },
+        pending,
+      ),
+    );
   },
 };

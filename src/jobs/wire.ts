@@ -20,6 +20,8 @@ export function createJobs(deps: {
   pipeline: Pipeline;
   channels: readonly Channel[];
   logger: Logger;
+  /** Keeps work going after a job's answer (Workers: the invocation's waitUntil). */
+  waitUntil?: (p: Promise<unknown>) => void;
 }) {
   const { config, content, store, queue, pipeline, logger } = deps;
   const channels = new Map(deps.channels.map((c) => [c.name, c]));
@@ -41,7 +43,10 @@ export function createJobs(deps: {
     speech: content.speech,
     logger,
     whatsappTemplate: config.TWILIO_CONTENT_BROADCAST,
-    onProgress: (id) => void slack?.updateProgress(id),
+    onProgress: (id) => {
+      const shown = slack?.updateProgress(id);
+      if (shown) deps.waitUntil?.(shown);
+    },
   });
   return {
     tips,
