@@ -4,7 +4,7 @@ import type { Broadcasts } from "../broadcasts/broadcasts.ts";
 import { MODES } from "../core/types.ts";
 import { AppError } from "../errors.ts";
 import { describeIssues } from "../opportunities/schema.ts";
-import { API_ACTOR } from "./opportunities.ts";
+import { API_ACTOR, methodNotAllowed } from "./opportunities.ts";
 
 /** `POST /api/broadcasts`: who to tell about an opportunity (DESIGN.md). */
 export const broadcastInput = z.strictObject({
@@ -51,5 +51,7 @@ export function broadcastRoutes(broadcasts: Broadcasts): Hono {
     if (!s) throw new AppError(404, "not_found", "No such broadcast");
     return c.json(s);
   });
+  app.all("/broadcasts", () => methodNotAllowed("POST"));
+  app.all("/broadcasts/:id", () => methodNotAllowed("GET"));
   return app;
 }

@@ -81,7 +81,7 @@ const iso = (n: Occurrence) => ({
   endsAt: n.endsAt.toISOString(),
 });
 
-const methodNotAllowed = (allow: string) =>
+export const methodNotAllowed = (allow: string) =>
   new Response(JSON.stringify({ error: { code: "method_not_allowed", message: `Use ${allow}` } }), {
     status: 405,
     headers: { "content-type": "application/json", allow },

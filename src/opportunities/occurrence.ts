@@ -1,3 +1,4 @@
+import { fromWallClock, wallClock } from "../time/zone.ts";
 import type { NewOpportunity } from "./schema.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -11,57 +12,7 @@ export interface Occurrence {
 
 type Timed = Pick<NewOpportunity, "startsAt" | "endsAt" | "timezone" | "repeat">;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/**
- * The wall clock in a zone at an instant, as the milliseconds of the same date and time in UTC
- * (so wall-clock arithmetic is plain addition).
- * @example wallClock(Date.parse("2030-06-01T09:00:00Z"), "Europe/London") === Date.parse("2030-06-01T10:00:00Z")
- */
-export function wallClock(ms: number, timeZone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms)))
-    if (part.type !== "literal") p[part.type] = Number(part.value);
-  const seconds = Math.floor(ms / 1000) * 1000;
-  return (
-    Date.UTC(
-      p.year ?? 1970,
-      (p.month ?? 1) - 1,
-      p.day ?? 1,
-      p.hour ?? 0,
-      p.minute ?? 0,
-      p.second ?? 0,
-    ) +
-    (ms - seconds)
-  );
-}
-
-/**
- * The instant a wall-clock time (see {@link wallClock}) happens in a zone. A time skipped by a
- * DST change moves forward by the change; a time that happens twice resolves to the later one.
- */
-export function fromWallClock(wall: number, timeZone: string): number {
-  const first = wall - (wallClock(wall, timeZone) - wall);
-  const offset = wallClock(first, timeZone) - first;
-  return wall - offset;
-}
+export { fromWallClock, wallClock };
 
 /** The latest instant a weekly series may start an occurrence (an `until` date counts whole, local). */
 function lastStart(o: Timed): number {

@@ -1,4 +1,5 @@
 import { type ZodError, z } from "zod";
+import { isTimeZone } from "../time/zone.ts";
 
 /** A language code: "en", "es", "pt-BR", "zh-Hant". */
 const LANGUAGE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
@@ -53,15 +54,7 @@ const instant = z
   )
   .transform((s) => new Date(s).toISOString());
 
-/** Whether the runtime knows this IANA time zone. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat(undefined, { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
 const timezone = z
   .string({ error: msg("must be an IANA time zone") })

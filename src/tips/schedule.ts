@@ -3,6 +3,10 @@
  * never in quiet hours, daylight-saving changes kept in local time. Pure: no clock is read.
  */
 
+import { isTimeZone, localTime, zonedInstant } from "../time/zone.ts";
+
+export { isTimeZone, localTime, zonedInstant };
+
 /** A family's weekly tips: which local weekdays (0 = Sunday) at which local time, where. */
 export interface TipsPlan {
   /** 1–3 local weekdays, 0 = Sunday … 6 = Saturday, ascending. */
@@ -21,73 +25,6 @@ export const QUIET_UNTIL = 8;
 /** The defaults: Monday, Wednesday, Friday (fewer tips drop from the end) at 18:00. */
 export const DEFAULT_DAYS: Record<number, number[]> = { 1: [3], 2: [1, 4], 3: [1, 3, 5] };
 export const DEFAULT_HOUR = 18;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      weekday: "short",
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
-/** The wall clock in a time zone at an instant. */
-export function localTime(
-  at: Date,
-  tz: string,
-): { year: number; month: number; day: number; hour: number; minute: number; weekday: number } {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(tz).formatToParts(at)) parts[p.type] = p.value;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour) % 24,
-    minute: Number(parts.minute),
-    weekday: WEEKDAYS[parts.weekday ?? "Sun"] ?? 0,
-  };
-}
-
-/** Whether a time zone name is one this runtime knows. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The instant a local wall-clock time happens in a time zone. A time skipped by a
- * daylight-saving change comes out shifted forward by the change, as clocks do.
- */
-export function zonedInstant(
-  tz: string,
-  local: { year: number; month: number; day: number; hour: number; minute: number },
-): Date {
-  const wanted = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  // Two corrections reach the offset in force at that local time (also across a change).
-  let guess = wanted;
-  for (let i = 0; i < 2; i++) {
-    const l = localTime(new Date(guess), tz);
-    const seen = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute);
-    guess += wanted - seen;
-  }
-  return new Date(guess);
-}
 
 /** Whether an instant falls in the family's quiet hours (21:00–08:00 local). */
 export function isQuiet(at: Date, tz: string): boolean {

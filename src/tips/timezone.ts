@@ -3,7 +3,7 @@ import { getCountry } from "countries-and-timezones";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { FamilyId } from "../core/types.ts";
 import { fold } from "../text/normalize.ts";
-import { isTimeZone, localTime } from "./schedule.ts";
+import { isTimeZone, offsetMinutes } from "../time/zone.ts";
 
 /** Well-known cities to stand for a zone group (a country with several zones offers one per offset). */
 const PREFERRED = new Set([
@@ -55,12 +55,7 @@ export function cityOf(tz: string): string {
 
 /** "UTC+5:30", "UTC−3:30": the zone's offset at an instant. */
 export function offsetLabel(tz: string, at: Date): string {
-  const l = localTime(at, tz);
-  const minutes = Math.round(
-    (Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute) -
-      Math.floor(at.getTime() / 60000) * 60000) /
-      60000,
-  );
+  const minutes = offsetMinutes(tz, at);
   const sign = minutes < 0 ? "−" : "+";
   const abs = Math.abs(minutes);
   const h = Math.floor(abs / 60);
@@ -97,15 +92,6 @@ export function zonesFor(
     if (!held || (PREFERRED.has(tz) && !PREFERRED.has(held))) byOffset.set(offset, tz);
   }
   return [...byOffset.values()].sort((a, b) => offsetMinutes(a, now) - offsetMinutes(b, now));
-}
-
-function offsetMinutes(tz: string, at: Date): number {
-  const l = localTime(at, tz);
-  return (
-    (Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute) -
-      Math.floor(at.getTime() / 60000) * 60000) /
-    60000
-  );
 }
 
 let cities: Map<string, string> | undefined;

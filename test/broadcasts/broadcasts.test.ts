@@ -212,5 +212,7 @@ describe("broadcasts", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("radiusKm");
     expect((await f.call("GET", "/api/broadcasts/none")).status).toBe(404);
+    expect((await f.call("PUT", "/api/broadcasts/none")).status).toBe(405);
+    expect((await f.call("GET", "/api/broadcasts")).status).toBe(405);
   });
 });

@@ -10,7 +10,7 @@ import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.ts";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.ts";
 import { type FakeTwilio, startFakeTwilio } from "../fakes/twilio-api.ts";
 import { realContent } from "../helpers/content.ts";
-import { describeRedis, REDIS_URL } from "../helpers/redis.ts";
+import { deletePrefix, describeRedis, REDIS_URL } from "../helpers/redis.ts";
 
 /** A JSON answer, read loosely by the test. */
 // biome-ignore lint/suspicious/noExplicitAny: test code reads nested JSON fields
@@ -84,14 +84,7 @@ describeRedis("a broadcast shared by two server processes on one Redis", () => {
     await telegram?.close();
     await twilio?.close();
     await slack?.close();
-    const admin = new Redis(REDIS_URL as string);
-    let cursor = "0";
-    do {
-      const [next, keys] = await admin.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await admin.del(...keys);
-    } while (cursor !== "0");
-    await admin.quit();
+    await deletePrefix(prefix);
   });
 
   it("reaches exactly the fitting families, once each, in their languages, at the pace set — even when one process is killed mid-way", async () => {

@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { describe } from "vitest";
 
 /** The Redis to test against, or undefined (the Redis suites then skip, saying so once). */
@@ -14,3 +15,15 @@ export const describeRedis: typeof describe = ((name: string, fn: () => void) =>
   }
   return REDIS_URL ? describe(name, fn) : describe.skip(name, fn);
 }) as typeof describe;
+
+/** Deletes every key under a prefix (what a test run left in the shared Redis). */
+export async function deletePrefix(prefix: string): Promise<void> {
+  const admin = new Redis(REDIS_URL as string);
+  let cursor = "0";
+  do {
+    const [next, keys] = await admin.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await admin.del(...keys);
+  } while (cursor !== "0");
+  await admin.quit();
+}

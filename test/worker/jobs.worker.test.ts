@@ -1,10 +1,9 @@
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { newProfile, type Profile } from "../../src/core/types.ts";
 import { createRedisStore } from "../../src/store/redis.ts";
 import { FAKE_BOT_INFO, type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.ts";
 import { realContent } from "../helpers/content.ts";
-import { describeRedis, REDIS_URL } from "../helpers/redis.ts";
+import { deletePrefix, describeRedis, REDIS_URL } from "../helpers/redis.ts";
 import { type LocalWorker, startWorker } from "../helpers/wrangler.ts";
 
 /** A JSON answer, read loosely by the test. */
@@ -40,14 +39,7 @@ describeRedis("jobs on the Cloudflare Worker (workerd: Cron Trigger and Queue)",
   afterAll(async () => {
     await worker?.stop();
     await fake?.close();
-    const admin = new Redis(REDIS_URL as string);
-    let cursor = "0";
-    do {
-      const [next, keys] = await admin.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await admin.del(...keys);
-    } while (cursor !== "0");
-    await admin.quit();
+    await deletePrefix(prefix);
   });
 
   const family = (over: Partial<Profile>): Profile => ({

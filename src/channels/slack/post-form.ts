@@ -5,7 +5,7 @@ import {
   type NewOpportunity,
   opportunityInput,
 } from "../../opportunities/schema.ts";
-import { isTimeZone, localTime, zonedInstant } from "../../tips/schedule.ts";
+import { isTimeZone, localTime, offsetMinutes, zonedInstant } from "../../time/zone.ts";
 import { offsetLabel } from "../../tips/timezone.ts";
 import { escapeMrkdwn as esc } from "./render.ts";
 
@@ -99,15 +99,6 @@ export function viewValues(view: unknown): Record<string, string> {
 type Parser = typeof chrono.en;
 const parserFor = (lang: string): Parser =>
   (chrono as unknown as Record<string, Parser>)[lang] ?? chrono.en;
-
-const offsetMinutes = (tz: string, at: Date) => {
-  const l = localTime(at, tz);
-  return Math.round(
-    (Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute) -
-      Math.floor(at.getTime() / 60_000) * 60_000) /
-      60_000,
-  );
-};
 
 /** A date and time read from what a worker typed, or why not. */
 export type When = { at: Date } | { problem: "unreadable" | "no_time" };
